@@ -1,0 +1,45 @@
+# The two set-up commands the README promises. Both work on a fresh machine with Python 3.10+.
+#   make book   install, build the book, and serve it at http://127.0.0.1:8000
+#   make test   install (including Debian's chromium for the browser tests) and run every test
+#
+# Everything installs into .venv inside the checkout; nothing is downloaded at build or test time.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+
+.PHONY: book build serve test install browser student clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+
+# Debian's chromium for the browser tests and screenshots (needs root or sudo; skipped if already there).
+browser:
+	@if [ -x /usr/bin/chromium ] || [ -n "$$BACKCOURSE_CHROMIUM" ]; then echo "chromium: present"; else \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core; fi
+
+build: install
+	$(BIN)/jupyter-book build . -n -W --keep-going
+	@echo "The book is in _build/html. Open _build/html/index.html, or run 'make serve'."
+
+serve:
+	@echo "Serving the book at http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
+	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
+
+book: build serve
+
+test: install browser
+	$(BIN)/python -m pytest
+
+# The student edition: every solution removed, built to _build/student (see the instructor guide).
+student: install
+	$(BIN)/python -m backcourse.edition student
+
+clean:
+	rm -rf _build
