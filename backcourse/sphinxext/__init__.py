@@ -1,0 +1,14 @@
+"""Sphinx extensions of the course, loaded through ``sphinx.extra_extensions`` in ``_config.yml``.
+
+Each directive renders something from the course's own data, so no text is copied by hand:
+``learning-overview`` renders a page's objectives, time to learn and prerequisites from its metadata.
+"""
+
+from __future__ import annotations
+
+from . import overview
+
+
+def setup(app):
+    overview.setup(app)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "0.1"}
