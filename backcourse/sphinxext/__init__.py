@@ -7,8 +7,10 @@ Each directive renders something from the course's own data, so no text is copie
 from __future__ import annotations
 
 from . import overview
+from . import chapters  # chapter-table directive, learning-time role (instructor guide, syllabi)
 
 
 def setup(app):
     overview.setup(app)
+    chapters.setup(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "0.1"}
