@@ -1,0 +1,807 @@
+"""The pain diary: entries, their checks, and a CSV file on disk that never loses what was written.
+
+Why this module is careful: a diary is weeks of a person's own record. So
+
+* every entry is checked before anything is written, and a refusal names the field and the value;
+* every write goes to a temporary file in the same folder, is flushed and synced to disk, then replaces the
+  old file in one step (``os.replace``), and the folder is synced too: a crash leaves the old diary or the
+  new one, never half of each;
+* a lock file beside the diary (``filelock``) lets one writer at a time read-change-write, so two notebooks
+  or processes adding entries at once lose nothing;
+* a diary file that does not parse is never overwritten: the error names the line and the problem.
+
+File format (schema version 1)
+------------------------------
+A UTF-8 CSV file (written with a byte-order mark so spreadsheets detect UTF-8) with one header row and one
+row per entry, in the order the entries were added::
+
+    date,time,pain,minutes_walked,exercises,tags,flare_up,notes,schema_version
+    2025-01-06,08:30,6,10,cat-cow; knee-to-chest,poor sleep; sitting,no,"Stiff, after the ""long"" drive",1
+
+``date`` is YYYY-MM-DD; ``time`` is HH:MM or empty; ``pain`` a whole number 0-10; ``minutes_walked`` a whole
+number or empty (not recorded); ``exercises`` and ``tags`` are lists separated by ``;``; ``flare_up`` is
+``yes`` or ``no``; ``notes`` is any text (the CSV quoting keeps commas, quotes and new lines). The schema
+version sits in its own last column, so the file stays a plain table that any spreadsheet opens; a version
+this code does not know is refused rather than guessed at.
+
+Loading checks every value except two things that can change after an entry was written: whether its date
+is in the future (clocks and time zones) and whether its exercise ids are still in the library (an id may be
+renamed). Adding or importing an entry checks those too.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import sys
+import tempfile
+import time as _time
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from filelock import FileLock, Timeout
+
+SCHEMA_VERSION = 1
+#: Columns of the diary CSV, in file order.
+COLUMNS = ("date", "time", "pain", "minutes_walked", "exercises", "tags", "flare_up", "notes", "schema_version")
+#: The Numeric Rating Scale's anchors, shown wherever pain is asked.
+NRS_ANCHORS = {0: "no pain", 10: "worst pain imaginable"}
+PAIN_QUESTION = "Pain right now, 0 to 10 (0 = no pain, 10 = worst pain imaginable)"
+#: Separator inside the exercises and tags cells.
+LIST_SEPARATOR = ";"
+#: Environment variable that points the default diary somewhere else (a path to a .csv file).
+PATH_ENV = "BACKCOURSE_DIARY"
+#: Environment variable used only by the crash tests: pause at a named point of a save ("mid-write",
+#: "before-replace" or "after-replace") after printing a marker line to stderr.
+TEST_PAUSE_ENV = "BACKCOURSE_DIARY_TEST_PAUSE"
+APP_NAME = "backcourse"
+DEFAULT_FILE_NAME = "pain-diary.csv"
+EARLIEST_DATE = date(1900, 1, 1)
+MAX_MINUTES = 24 * 60
+LOCK_TIMEOUT_SECONDS = 30
+
+_EXERCISE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_TRUE = {"yes", "y", "true", "1"}
+_FALSE = {"no", "n", "false", "0", ""}
+
+
+class EntryError(ValueError):
+    """An entry value is not allowed; ``field`` and ``value`` say which, the message says why."""
+
+    def __init__(self, field_name: str, value: Any, problem: str):
+        self.field = field_name
+        self.value = value
+        self.problem = problem
+        super().__init__(f"{field_name}: {problem}; got {value!r}")
+
+
+class DiaryParseError(ValueError):
+    """The diary file could not be read; it is left untouched. ``line`` is the file line (1 = header)."""
+
+    def __init__(self, path: Path | str, line: int, problem: str):
+        self.path = Path(path)
+        self.line = line
+        self.problem = problem
+        super().__init__(
+            f"{path}, line {line}: {problem}. The file was not changed; fix that line (in a text editor or "
+            f"spreadsheet) or move the file away to start a new diary."
+        )
+
+
+class DiaryBusyError(RuntimeError):
+    """Another notebook or process held the diary's lock for too long."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One diary entry. Constructing it checks every value that does not depend on today or the library."""
+
+    date: date
+    pain: int
+    time: time | None = None
+    minutes_walked: int | None = None
+    exercises: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    notes: str = ""
+    flare_up: bool = False
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.date, date) or isinstance(self.date, datetime):
+            raise EntryError("date", self.date, "must be a calendar date (YYYY-MM-DD)")
+        if self.date < EARLIEST_DATE:
+            raise EntryError("date", self.date.isoformat(), f"must be on or after {EARLIEST_DATE.isoformat()}")
+        if self.time is not None:
+            if not isinstance(self.time, time) or self.time.tzinfo is not None:
+                raise EntryError("time", self.time, "must be a time of day (HH:MM) or empty")
+            if self.time.second or self.time.microsecond:
+                raise EntryError("time", self.time.isoformat(), "must be hours and minutes only (HH:MM)")
+        if isinstance(self.pain, bool) or not isinstance(self.pain, int) or not 0 <= self.pain <= 10:
+            raise EntryError(
+                "pain", self.pain, "must be a whole number from 0 (no pain) to 10 (worst pain imaginable)"
+            )
+        if self.minutes_walked is not None and (
+            isinstance(self.minutes_walked, bool)
+            or not isinstance(self.minutes_walked, int)
+            or not 0 <= self.minutes_walked <= MAX_MINUTES
+        ):
+            raise EntryError(
+                "minutes_walked", self.minutes_walked, f"must be a whole number from 0 to {MAX_MINUTES}, or empty"
+            )
+        if not isinstance(self.exercises, tuple):
+            raise EntryError("exercises", self.exercises, "must be a tuple of exercise ids")
+        for ex in self.exercises:
+            if not isinstance(ex, str) or not _EXERCISE_ID.match(ex):
+                raise EntryError("exercises", ex, "an exercise id is lower-case words joined by '-', like 'cat-cow'")
+        if not isinstance(self.tags, tuple):
+            raise EntryError("tags", self.tags, "must be a tuple of words")
+        for tag in self.tags:
+            _check_tag(tag)
+        if not isinstance(self.notes, str):
+            raise EntryError("notes", self.notes, "must be text")
+        try:
+            self.notes.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise EntryError("notes", self.notes[exc.start : exc.end], "contains a character that cannot be saved") from None
+        if not isinstance(self.flare_up, bool):
+            raise EntryError("flare_up", self.flare_up, "must be yes or no")
+
+    @property
+    def when(self) -> datetime:
+        """Date and time for sorting; an entry without a time sorts at the start of its day."""
+        return datetime.combine(self.date, self.time or time(0, 0))
+
+
+def _check_tag(tag: Any) -> None:
+    if not isinstance(tag, str) or not tag:
+        raise EntryError("tags", tag, "a tag must be a non-empty word or phrase")
+    if tag != tag.strip():
+        raise EntryError("tags", tag, "a tag must not start or end with a space")
+    if LIST_SEPARATOR in tag or "\n" in tag or "\r" in tag:
+        raise EntryError("tags", tag, "a tag must not contain ';' or a line break (';' separates tags)")
+    try:
+        tag.encode("utf-8")
+    except UnicodeEncodeError:
+        raise EntryError("tags", tag, "contains a character that cannot be saved") from None
+
+
+def check_entry(entry: Entry, known_ids: Collection[str] | None = None, today: date | None = None) -> Entry:
+    """Check what depends on the day and on the exercise library; raise EntryError naming field and value.
+
+    ``known_ids`` is the set of exercise ids allowed (default: every id in the course's exercise library);
+    tests pass their own set. ``today`` defaults to the computer's date.
+    """
+    today = today or date.today()
+    if entry.date > today:
+        raise EntryError("date", entry.date.isoformat(), f"is in the future (today is {today.isoformat()})")
+    ids = library_ids() if known_ids is None else known_ids
+    for ex in entry.exercises:
+        if ex not in ids:
+            raise EntryError("exercises", ex, "is not an exercise id in the course's library")
+    return entry
+
+
+def library_ids() -> frozenset[str]:
+    """Every exercise id in the course's exercise library (``backcourse.exercises.load_library``)."""
+    from .exercises import load_library  # imported here: the library is only needed when checking ids
+
+    return frozenset(load_library().exercises)
+
+
+# --- Turning text into values (shared by the diary file and imports) --------------------------------------
+
+
+def parse_date(text: str) -> date:
+    text = text.strip()
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        raise EntryError("date", text, "must be a date written YYYY-MM-DD, like 2025-01-31") from None
+
+
+def parse_time(text: str) -> time | None:
+    text = text.strip()
+    if not text:
+        return None
+    m = re.fullmatch(r"(\d{1,2}):(\d{2})(?::(\d{2}))?", text)
+    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59 or (m.group(3) and int(m.group(3)) > 59):
+        raise EntryError("time", text, "must be a time of day written HH:MM (24-hour), like 08:30, or empty")
+    if m.group(3) and int(m.group(3)) != 0:
+        raise EntryError("time", text, "the diary keeps hours and minutes only (HH:MM)")
+    return time(int(m.group(1)), int(m.group(2)))
+
+
+def _whole_number(field_name: str, value: Any, problem: str) -> int:
+    if isinstance(value, bool):
+        raise EntryError(field_name, value, problem)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if value.is_integer():
+            return int(value)
+        raise EntryError(field_name, value, problem)
+    text = str(value).strip()
+    if re.fullmatch(r"[+-]?\d+", text):
+        return int(text)
+    if re.fullmatch(r"[+-]?\d+\.0*", text):
+        return int(text.split(".")[0])
+    raise EntryError(field_name, value, problem)
+
+
+def parse_pain(value: Any) -> int:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise EntryError("pain", value, "is missing; give a whole number from 0 (no pain) to 10 (worst pain imaginable)")
+    return _whole_number("pain", value, "must be a whole number from 0 (no pain) to 10 (worst pain imaginable)")
+
+
+def parse_minutes(value: Any) -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return _whole_number("minutes_walked", value, f"must be a whole number from 0 to {MAX_MINUTES}, or empty")
+
+
+def parse_list(field_name: str, value: Any) -> tuple[str, ...]:
+    """A ``;``-separated cell (or a JSON list) into a tuple of stripped items."""
+    if value is None:
+        return ()
+    if isinstance(value, (list, tuple)):
+        items = []
+        for item in value:
+            if not isinstance(item, str):
+                raise EntryError(field_name, item, "each item must be text")
+            items.append(item.strip())
+        return tuple(i for i in items if i)
+    if not isinstance(value, str):
+        raise EntryError(field_name, value, f"must be a list or text separated by '{LIST_SEPARATOR}'")
+    return tuple(part.strip() for part in value.split(LIST_SEPARATOR) if part.strip())
+
+
+def parse_flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return False
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise EntryError("flare_up", value, "must be yes or no")
+
+
+def entry_from_mapping(row: Mapping[str, Any]) -> Entry:
+    """Build an Entry from a mapping of column name to value (CSV text or JSON values)."""
+    raw_date = row.get("date")
+    if raw_date is None or (isinstance(raw_date, str) and not raw_date.strip()):
+        raise EntryError("date", raw_date, "is missing; give a date written YYYY-MM-DD")
+    if not isinstance(raw_date, str):
+        raise EntryError("date", raw_date, "must be a date written YYYY-MM-DD")
+    raw_time = row.get("time")
+    if raw_time is not None and not isinstance(raw_time, str):
+        raise EntryError("time", raw_time, "must be a time of day written HH:MM, or empty")
+    notes = row.get("notes")
+    if notes is None:
+        notes = ""
+    if not isinstance(notes, str):
+        raise EntryError("notes", notes, "must be text")
+    return Entry(
+        date=parse_date(raw_date),
+        time=parse_time(raw_time or ""),
+        pain=parse_pain(row.get("pain")),
+        minutes_walked=parse_minutes(row.get("minutes_walked")),
+        exercises=parse_list("exercises", row.get("exercises")),
+        tags=parse_list("tags", row.get("tags")),
+        notes=notes,
+        flare_up=parse_flag(row.get("flare_up")),
+    )
+
+
+def entry_to_row(entry: Entry) -> dict[str, str]:
+    """The CSV cells of one entry (schema version included)."""
+    sep = f"{LIST_SEPARATOR} "
+    return {
+        "date": entry.date.isoformat(),
+        "time": entry.time.strftime("%H:%M") if entry.time else "",
+        "pain": str(entry.pain),
+        "minutes_walked": "" if entry.minutes_walked is None else str(entry.minutes_walked),
+        "exercises": sep.join(entry.exercises),
+        "tags": sep.join(entry.tags),
+        "flare_up": "yes" if entry.flare_up else "no",
+        "notes": entry.notes,
+        "schema_version": str(SCHEMA_VERSION),
+    }
+
+
+def entry_to_json(entry: Entry) -> dict[str, Any]:
+    return {
+        "date": entry.date.isoformat(),
+        "time": entry.time.strftime("%H:%M") if entry.time else None,
+        "pain": entry.pain,
+        "minutes_walked": entry.minutes_walked,
+        "exercises": list(entry.exercises),
+        "tags": list(entry.tags),
+        "flare_up": entry.flare_up,
+        "notes": entry.notes,
+    }
+
+
+# --- The diary file ---------------------------------------------------------------------------------------
+
+
+def default_diary_path() -> Path:
+    """Where a learner's diary lives: ``$BACKCOURSE_DIARY`` if set, else the user's data folder.
+
+    Never inside the course checkout, so a diary is not committed or overwritten with the course.
+    """
+    override = os.environ.get(PATH_ENV)
+    if override:
+        return Path(override).expanduser()
+    return platformdirs.user_data_path(APP_NAME, appauthor=False) / DEFAULT_FILE_NAME
+
+
+@contextmanager
+def _big_fields():
+    """Notes may be longer than the csv module's default 128 KiB cell limit; lift it while reading."""
+    old = csv.field_size_limit()
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
+
+
+def _decode(data: bytes, path: Path | str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise DiaryParseError(path, line, "the file is not UTF-8 text (save it as 'CSV UTF-8')") from None
+
+
+def parse_diary_text(text: str, path: Path | str = "<diary>") -> list[Entry]:
+    """Parse the diary CSV text; raise DiaryParseError naming the line and the problem."""
+    if not text.strip():
+        return []
+    with _big_fields():
+        reader = csv.reader(io.StringIO(text, newline=""))
+        try:
+            header = next(reader)
+        except csv.Error as exc:
+            raise DiaryParseError(path, 1, f"the header row is not valid CSV ({exc})") from None
+        if tuple(h.strip() for h in header) != COLUMNS:
+            missing = [c for c in COLUMNS if c not in header]
+            extra = [h for h in header if h not in COLUMNS]
+            detail = []
+            if missing:
+                detail.append(f"missing column(s) {', '.join(missing)}")
+            if extra:
+                detail.append(f"unknown column(s) {', '.join(repr(e) for e in extra)} (use import for other files)")
+            if not detail:
+                detail.append(f"columns must be in this order: {','.join(COLUMNS)}")
+            raise DiaryParseError(path, 1, "the header is not a pain diary header: " + "; ".join(detail))
+        entries: list[Entry] = []
+        line = reader.line_num + 1
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                raise DiaryParseError(path, line, f"not valid CSV ({exc})") from None
+            if not cells or (len(cells) == 1 and not cells[0].strip()):
+                line = reader.line_num + 1
+                continue  # a blank line, as some editors leave at the end
+            if len(cells) != len(COLUMNS):
+                raise DiaryParseError(path, line, f"expected {len(COLUMNS)} cells, found {len(cells)}")
+            row = dict(zip(COLUMNS, cells))
+            version = row["schema_version"].strip()
+            if version != str(SCHEMA_VERSION):
+                raise DiaryParseError(
+                    path, line, f"schema_version is {version!r}; this version of the course reads version "
+                    f"{SCHEMA_VERSION} (a newer diary needs a newer course package)"
+                )
+            try:
+                entries.append(entry_from_mapping(row))
+            except EntryError as exc:
+                raise DiaryParseError(path, line, str(exc)) from None
+            line = reader.line_num + 1
+    return entries
+
+
+def diary_text(entries: Iterable[Entry]) -> str:
+    """The whole diary as CSV text (header first)."""
+    buf = io.StringIO(newline="")
+    writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for entry in entries:
+        writer.writerow(entry_to_row(entry))
+    return buf.getvalue()
+
+
+def read_diary(path: Path | str) -> list[Entry]:
+    """All entries in file order; a missing file is an empty diary."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return []
+    return parse_diary_text(_decode(data, path), path)
+
+
+def _test_pause(point: str) -> None:
+    """Crash tests only: stop here (after telling the test) so the writer can be killed at a known point."""
+    if os.environ.get(TEST_PAUSE_ENV) == point:
+        sys.stderr.write(f"backcourse-diary-paused:{point}\n")
+        sys.stderr.flush()
+        _time.sleep(60)
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":  # Windows cannot open a folder; os.replace there is already durable enough
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove_stale_temps(path: Path) -> None:
+    """Temporary files left by a writer that was killed; safe to remove while we hold the lock."""
+    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        try:
+            stale.unlink()
+        except OSError:
+            pass
+
+
+def atomic_write_text(path: Path, text: str, encoding: str = "utf-8-sig") -> None:
+    """Write ``text`` to ``path`` so that a crash leaves either the old file or the new one.
+
+    Temp file in the same folder -> write -> flush -> fsync -> os.replace -> fsync the folder.
+    """
+    path = Path(path)
+    folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
+            half = len(text) // 2
+            handle.write(text[:half])
+            handle.flush()
+            _test_pause("mid-write")
+            handle.write(text[half:])
+            handle.flush()
+            os.fsync(handle.fileno())
+        _test_pause("before-replace")
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            tmp.unlink()
+        except FileNotFoundError:
+            pass
+        raise
+    _fsync_dir(folder)
+    _test_pause("after-replace")
+
+
+def lock_for(path: Path | str) -> FileLock:
+    """The lock beside a diary file (``pain-diary.csv.lock``)."""
+    path = Path(path)
+    return FileLock(str(path.with_name(path.name + ".lock")), timeout=LOCK_TIMEOUT_SECONDS)
+
+
+@contextmanager
+def _locked(path: Path):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with lock_for(path):
+            _remove_stale_temps(path)
+            yield
+    except Timeout:
+        raise DiaryBusyError(
+            f"another notebook or program is writing {path} (its lock is held for over "
+            f"{LOCK_TIMEOUT_SECONDS} s); nothing was saved, try again"
+        ) from None
+
+
+def write_diary(path: Path | str, entries: Iterable[Entry]) -> None:
+    """Replace the whole diary with ``entries`` (atomic, under the lock).
+
+    Refuses to replace a file that does not parse, so a diary mangled elsewhere is never overwritten.
+    """
+    path = Path(path)
+    entries = list(entries)
+    with _locked(path):
+        read_diary(path)  # raises DiaryParseError (and writes nothing) if the current file is broken
+        atomic_write_text(path, diary_text(entries))
+
+
+def append_entry(
+    path: Path | str, entry: Entry, known_ids: Collection[str] | None = None, today: date | None = None
+) -> list[Entry]:
+    """Check ``entry`` and add it at the end of the diary; return the diary as saved."""
+    path = Path(path)
+    check_entry(entry, known_ids, today)
+    with _locked(path):
+        entries = read_diary(path)
+        entries.append(entry)
+        atomic_write_text(path, diary_text(entries))
+    return entries
+
+
+def remove_last(path: Path | str, entry: Entry) -> list[Entry]:
+    """Undo: remove the last entry equal to ``entry`` (the one this notebook saved), not whatever is last.
+
+    Another notebook may have added an entry since; that one is kept.
+    """
+    path = Path(path)
+    with _locked(path):
+        entries = read_diary(path)
+        for i in range(len(entries) - 1, -1, -1):
+            if entries[i] == entry:
+                del entries[i]
+                break
+        else:
+            raise LookupError(f"that entry ({entry.date.isoformat()}, pain {entry.pain}) is not in {path}")
+        atomic_write_text(path, diary_text(entries))
+    return entries
+
+
+# --- Import and export ------------------------------------------------------------------------------------
+
+#: Column names other apps and spreadsheets use, mapped to the diary's (compared in lower case, with
+#: spaces, dashes and underscores removed).
+COLUMN_ALIASES = {
+    "date": "date", "day": "date", "datetime": "date", "timestamp": "date",
+    "time": "time", "timeofday": "time",
+    "pain": "pain", "painscore": "pain", "painlevel": "pain", "nrs": "pain", "pain010": "pain", "score": "pain",
+    "minuteswalked": "minutes_walked", "walkingminutes": "minutes_walked", "walkminutes": "minutes_walked",
+    "walked": "minutes_walked", "walking": "minutes_walked", "minutes": "minutes_walked",
+    "exercises": "exercises", "exercisesdone": "exercises", "exercise": "exercises",
+    "tags": "tags", "tag": "tags", "triggers": "tags",
+    "notes": "notes", "note": "notes", "comment": "notes", "comments": "notes",
+    "flareup": "flare_up", "flare": "flare_up",
+    "schemaversion": "schema_version",
+}
+
+
+def _column_key(name: str) -> str | None:
+    squashed = re.sub(r"[\s_\-()/]+", "", str(name).strip().lower())
+    return COLUMN_ALIASES.get(squashed)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """One imported row that was not taken, and why."""
+
+    row: str
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    """What an import took and what it refused (with reasons), and columns it did not use."""
+
+    source: str
+    taken: list[Entry] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        lines = [f"Import from {self.source}: {len(self.taken)} row(s) taken, {len(self.refused)} refused."]
+        lines += [f"  - {r.row}: {r.reason}" for r in self.refused]
+        if self.ignored_columns:
+            lines.append("  Columns not used: " + ", ".join(self.ignored_columns))
+        return "\n".join(lines)
+
+
+def _normalise_row(row: Mapping[str, Any], report: ImportReport) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, value in row.items():
+        key = _column_key(name) if name is not None else None
+        if key is None:
+            label = str(name)
+            if label not in report.ignored_columns:
+                report.ignored_columns.append(label)
+            continue
+        if key in out and out[key] not in (None, ""):
+            continue  # the first matching column wins
+        out[key] = value
+    # A date column holding date and time ("2025-01-06 08:30", "2025-01-06T08:30:00").
+    raw = out.get("date")
+    if isinstance(raw, str):
+        m = re.fullmatch(r"\s*(\d{4}-\d{2}-\d{2})[T ](\d{1,2}:\d{2}(?::\d{2})?)\s*", raw)
+        if m:
+            out["date"] = m.group(1)
+            given = out.get("time")
+            if given is None or (isinstance(given, str) and not given.strip()):
+                out["time"] = m.group(2)
+    return out
+
+
+def import_rows(
+    rows: Iterable[tuple[str, Mapping[str, Any]]],
+    source: str,
+    known_ids: Collection[str] | None = None,
+    today: date | None = None,
+) -> ImportReport:
+    """Check each (row label, mapping) pair; every row is either taken or refused with a reason."""
+    report = ImportReport(source)
+    ids = library_ids() if known_ids is None else known_ids
+    for label, row in rows:
+        if not isinstance(row, Mapping):
+            report.refused.append(Refusal(label, "is not a record with named fields"))
+            continue
+        values = _normalise_row(row, report)
+        version = values.pop("schema_version", None)
+        if version not in (None, "", SCHEMA_VERSION, str(SCHEMA_VERSION)):
+            report.refused.append(Refusal(label, f"schema_version {version!r} is not one this course reads"))
+            continue
+        try:
+            entry = check_entry(entry_from_mapping(values), ids, today)
+        except EntryError as exc:
+            report.refused.append(Refusal(label, str(exc)))
+            continue
+        report.taken.append(entry)
+    return report
+
+
+def _csv_rows(text: str) -> list[tuple[str, Mapping[str, Any]]]:
+    with _big_fields():
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        rows = []
+        start = 2
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                rows.append((f"line {start}", f"not valid CSV ({exc})"))
+                break
+            if None in row:  # more cells than header columns
+                rows.append((f"line {start}", f"has {len(row[None])} cell(s) more than the header"))
+            elif all((v or "").strip() == "" for v in row.values()):
+                pass  # blank line
+            else:
+                rows.append((f"line {start}", row))
+            start = reader.line_num + 1
+    return rows
+
+
+def read_import_file(source: Path | str, known_ids: Collection[str] | None = None, today: date | None = None) -> ImportReport:
+    """Read another app's export or a spreadsheet (.csv or .json) into an ImportReport; writes nothing."""
+    source = Path(source)
+    text = _decode(source.read_bytes(), source)
+    suffix = source.suffix.lower()
+    if suffix == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise DiaryParseError(source, exc.lineno, f"not valid JSON ({exc.msg})") from None
+        if isinstance(data, Mapping):
+            version = data.get("schema_version", SCHEMA_VERSION)
+            if version != SCHEMA_VERSION:
+                raise DiaryParseError(source, 1, f"schema_version {version!r} is not one this course reads")
+            data = data.get("entries")
+        if not isinstance(data, list):
+            raise DiaryParseError(source, 1, "expected a list of entries (or an object with an 'entries' list)")
+        rows: list[tuple[str, Any]] = [(f"item {i}", item) for i, item in enumerate(data, start=1)]
+    elif suffix in (".csv", ".txt"):
+        rows = _csv_rows(text)
+    else:
+        raise ValueError(f"import reads .csv or .json files; got {source.name!r}")
+    good = [(label, row) for label, row in rows if not isinstance(row, str)]
+    report = import_rows(good, str(source.name), known_ids, today)
+    report.refused[:0] = [Refusal(label, row) for label, row in rows if isinstance(row, str)]
+    return report
+
+
+def import_into(
+    path: Path | str,
+    source: Path | str,
+    known_ids: Collection[str] | None = None,
+    today: date | None = None,
+) -> ImportReport:
+    """Import ``source`` into the diary at ``path``: one atomic write of every row taken.
+
+    Rows already in the diary (every field equal) are refused as duplicates, so importing the same file
+    twice adds nothing the second time.
+    """
+    path = Path(path)
+    report = read_import_file(source, known_ids, today)
+    with _locked(path):
+        existing = read_diary(path)
+        have = Counter(existing)
+        new: list[Entry] = []
+        kept: list[Entry] = []
+        for entry in report.taken:
+            if have[entry] > 0:
+                have[entry] -= 1
+                report.refused.append(Refusal(f"{entry.date.isoformat()} pain {entry.pain}", "already in your diary"))
+            else:
+                new.append(entry)
+                kept.append(entry)
+        report.taken = kept
+        if new:
+            atomic_write_text(path, diary_text(existing + new))
+    return report
+
+
+def _refuse_existing(dest: Path, overwrite: bool) -> None:
+    if dest.exists() and not overwrite:
+        raise FileExistsError(f"{dest} already exists; choose another name or pass overwrite=True to replace it")
+
+
+def export_csv(entries: Iterable[Entry], dest: Path | str, overwrite: bool = False) -> Path:
+    """Write a copy of the diary as CSV (same format as the diary file)."""
+    dest = Path(dest).expanduser()
+    _refuse_existing(dest, overwrite)
+    atomic_write_text(dest, diary_text(entries))
+    return dest
+
+
+def json_text(entries: Iterable[Entry]) -> str:
+    doc = {
+        "format": "backcourse-pain-diary",
+        "schema_version": SCHEMA_VERSION,
+        "entries": [entry_to_json(e) for e in entries],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+
+
+def export_json(entries: Iterable[Entry], dest: Path | str, overwrite: bool = False) -> Path:
+    """Write a copy of the diary as JSON: ``{"format", "schema_version", "entries": [...]}``."""
+    dest = Path(dest).expanduser()
+    _refuse_existing(dest, overwrite)
+    atomic_write_text(dest, json_text(entries), encoding="utf-8")
+    return dest
+
+
+# --- A diary at a path, as the notebook uses it -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Diary:
+    """A diary file and the checks that apply to it; every method re-reads the file (no stale copies)."""
+
+    path: Path
+    known_ids: frozenset[str] | None = None
+
+    @classmethod
+    def at(cls, path: Path | str | None = None, known_ids: Collection[str] | None = None) -> "Diary":
+        p = default_diary_path() if path is None else Path(path).expanduser()
+        return cls(p, None if known_ids is None else frozenset(known_ids))
+
+    def entries(self) -> list[Entry]:
+        return read_diary(self.path)
+
+    def add(self, entry: Entry, today: date | None = None) -> list[Entry]:
+        return append_entry(self.path, entry, self.known_ids, today)
+
+    def undo(self, entry: Entry) -> list[Entry]:
+        return remove_last(self.path, entry)
+
+    def import_file(self, source: Path | str, today: date | None = None) -> ImportReport:
+        return import_into(self.path, source, self.known_ids, today)
+
+    def export(self, dest: Path | str, overwrite: bool = False) -> Path:
+        """Export to ``dest``; the suffix (.csv or .json) picks the format."""
+        dest = Path(dest).expanduser()
+        if dest.suffix.lower() == ".json":
+            return export_json(self.entries(), dest, overwrite)
+        if dest.suffix.lower() == ".csv":
+            return export_csv(self.entries(), dest, overwrite)
+        raise ValueError(f"export writes .csv or .json files; got {dest.name!r}")
