@@ -69,3 +69,98 @@ WHO_KEY = "bull2020"
 #: Walking goal built up progressively in WalkBack (secondary source): 30 minutes, 5 times a week.
 WALKING_GOAL_MINUTES = 30
 WALKING_GOAL_DAYS = 5
+
+#: ACP 2017 (Qaseem et al.): how long back pain has lasted decides its name. Acute < 4 weeks, subacute
+#: 4-12 weeks, chronic > 12 weeks.
+ACUTE_WEEKS = 4
+CHRONIC_WEEKS = 12
+DURATION_KEY = "qaseem2017"
+
+
+@dataclass(frozen=True)
+class Share:
+    """One cited percentage with a plain-language label."""
+
+    label: str
+    percent: float
+    key: str
+
+
+#: How an episode tends to go in the year after it starts: most recover, and it often comes back.
+RECOVERED_12_MONTHS = Share("Recovered from pain within a year", 72, "henschke2008")
+RECURRENCE_12_MONTHS = Share("Pain came back within a year of recovering", 69, "dasilva2019")
+RECURRENCE_LIMITING = Share("... and it limited daily activities", 40, "dasilva2019")
+#: Pengel et al. 2003: pain and disability fall by 58% in the first month; 73% have a recurrence in 12 months.
+PENGEL_FIRST_MONTH_DROP_PERCENT = 58
+PENGEL_RECURRENCE_PERCENT = 73
+PENGEL_KEY = "pengel2003"
+#: Henschke et al. 2008: median days to recovery from pain.
+HENSCHKE_MEDIAN_DAYS = 58
+#: da Silva et al. 2019: median days from recovery to recurrence.
+DASILVA_MEDIAN_DAYS = 139
+
+
+@dataclass(frozen=True)
+class Burden:
+    """GBD 2021 Low Back Pain Collaborators (Ferreira et al. 2023): people living with low back pain."""
+
+    millions_2020: int = 619
+    millions_2050_projected: int = 843
+    key: str = "ferreira2023"
+
+
+BURDEN = Burden()
+
+
+@dataclass(frozen=True)
+class ExerciseEffect:
+    """Hayden et al. 2021 (Cochrane): exercise versus no treatment or usual care for chronic low back pain.
+
+    Differences on 0-100 scales (higher = more improvement with exercise), moderate-certainty evidence.
+    """
+
+    trials: int = 249
+    pain_points: int = 15
+    function_points: int = 7
+    key: str = "hayden2021"
+
+
+HAYDEN = ExerciseEffect()
+
+
+@dataclass(frozen=True)
+class RepsRule:
+    """NHS inform's rule of thumb [secondary source] and the Arthritis Research Campaign sheet.
+
+    Start with about 5 repetitions, about 3 times a day; add 1-2 every few days, only if there was no extra
+    discomfort the next day; stop an exercise that makes pain worse.
+    """
+
+    start_reps: int = 5
+    times_per_day: int = 3
+    add_min: int = 1
+    add_max: int = 2
+    keys: tuple[str, ...] = ("nhsinform", "arcsheet")
+
+
+REPS_RULE = RepsRule()
+
+#: Red flags in plain words (NICE NG59 1.1.1, AHCPR table, NHS pathways, Finucane 2020). The course never
+#: diagnoses; these lists say where to go, not what is wrong.
+EMERGENCY_SIGNS = (
+    "Numbness around your genitals, bottom or inner thighs",
+    "New trouble peeing, or you cannot control your bladder or bowels",
+    "New or worse weakness or numbness in your legs",
+    "New trouble walking",
+)
+SEE_SOON_SIGNS = (
+    "Fever or chills with back pain",
+    "Weight loss you cannot explain",
+    "You have had cancer",
+    "A bad fall or accident (or a small one if your bones are thin)",
+    "You are over 50 and this pain is new",
+    "Bad pain at night that rest does not ease",
+    "A weak immune system, or you inject drugs",
+    "Pain that keeps getting worse over weeks",
+)
+RED_FLAG_KEYS = ("nice2016ng59", "ahcpr", "nhspathways", "finucane2020")
