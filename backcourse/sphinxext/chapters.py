@@ -195,6 +195,9 @@ class ChapterTable(SphinxDirective):
         if column == "page":
             para = nodes.paragraph()
             para += _doc_link(page, self.env.docname)
+            if pages.page_path(page, Path(self.env.srcdir)).suffix == ".ipynb":
+                para += nodes.Text(" ")
+                para += nodes.emphasis(text="notebook")
             return para
         if info is None:
             return nodes.paragraph(text="not given yet")
