@@ -56,6 +56,7 @@ LABELS: dict[str, str] = {
     "in-water": "in the water",
     "on-bike": "on a bike",
     "foam-roller": "foam roller",
+    "mat": "mat (or carpet)",
     "strap": "strap or belt",
     "side-bend": "side bend",
     "self-massage": "self-massage",
@@ -244,7 +245,10 @@ class Pose(BaseModel):
     """Start and end positions of an exercise, and what the drawing shows around the figure.
 
     ``end`` lists only what changes; everything else is copied from ``start``. ``arrows`` names the key
-    points whose path is drawn as the movement arrow. ``grounded`` drops the figure onto the floor.
+    points whose path is drawn as the movement arrow (moved by ``arrow_offset``, e.g. above a walking
+    figure). ``grounded`` drops the figure onto the floor; ``anchor`` keeps one key point (a foot, a knee)
+    where it is at the start, so the figure does not slide. ``view: above`` draws a figure lying on the
+    floor as seen from the ceiling (for movements in the floor's plane, like a twist).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -252,8 +256,10 @@ class Pose(BaseModel):
     start: BodyPose
     end: BodyPose
     arrows: list[Keypoint] = Field(min_length=1)
-    bend: float = 0.0  # curvature of the movement arrows (0 = straight)
+    arrow_offset: Point = (0.0, 0.0)
+    anchor: Keypoint | None = None
     grounded: bool = True
+    view: Literal["side", "above"] = "side"
     props: list[Prop] = Field(default_factory=list)
 
     @model_validator(mode="before")
@@ -263,6 +269,12 @@ class Pose(BaseModel):
             data = dict(data)
             data["end"] = {**data["start"], **data["end"]}
         return data
+
+    @model_validator(mode="after")
+    def _above_is_not_grounded(self) -> "Pose":
+        if self.view == "above" and self.grounded:
+            raise FieldProblem("grounded", self.grounded, "a figure seen from above has no floor: set grounded: false")
+        return self
 
     def at(self, t: float) -> BodyPose:
         """The pose a fraction ``t`` (0 = start, 1 = end) of the way through the movement."""
@@ -274,14 +286,21 @@ class Pose(BaseModel):
             return self.end
         return self.start.blend(self.end, t)
 
+    def _placed(self, body: BodyPose) -> dict[str, Point]:
+        pts = body.keypoints()
+        dy = 0.0
+        if self.grounded:
+            lowest = min(min(y for _, y in pts.values()), pts["head"][1] - HEAD_RADIUS)
+            dy = FLOOR_CLEARANCE - lowest
+        return {name: (x, y + dy) for name, (x, y) in pts.items()}
+
     def keypoints(self, t: float = 0.0) -> dict[str, Point]:
-        """Key points at ``t``, dropped onto the floor (y = 0) when the pose is grounded."""
-        pts = self.at(t).keypoints()
-        if not self.grounded:
+        """Key points at ``t``: dropped onto the floor (y = 0) when grounded, the anchor held in place."""
+        pts = self._placed(self.at(t))
+        if self.anchor is None or t == 0.0:
             return pts
-        lowest = min(min(y for _, y in pts.values()), pts["head"][1] - HEAD_RADIUS)
-        shift = FLOOR_CLEARANCE - lowest
-        return {name: (x, y + shift) for name, (x, y) in pts.items()}
+        dx = self._placed(self.start)[self.anchor][0] - pts[self.anchor][0]
+        return {name: (x + dx, y) for name, (x, y) in pts.items()}
 
 
 # --- The exercise record -----------------------------------------------------------------------------------
@@ -362,6 +381,7 @@ class Exercise(BaseModel):
     aliases: list[str] = Field(default_factory=list)
     kind: Kind = "exercise"
     summary: str = Field(min_length=10, max_length=160)
+    movement: str = Field(min_length=10, max_length=140)  # what moves, for alt text ("one arm reaches ...")
     category: Category
     core_role: CoreRole
     spine_motion: list[SpineMotion] = Field(min_length=1)
@@ -450,6 +470,14 @@ class Exercise(BaseModel):
 
     def all_names(self) -> list[str]:
         return [self.name, *self.aliases]
+
+    def name_in_sentence(self) -> str:
+        """The name as it reads inside a sentence ("the bird dog", "walking", "Pilates")."""
+        name = self.name if self.name.split()[0] in _PROPER_NAMES else self.name[0].lower() + self.name[1:]
+        return f"the {name}" if self.kind == "exercise" else name
+
+
+_PROPER_NAMES = {"Pilates", "McGill"}
 
 
 # --- Filtering ---------------------------------------------------------------------------------------------
