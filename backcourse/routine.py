@@ -122,8 +122,9 @@ LIBRARY_URL = "../book/exercise-library.html#ex-{id}"
 # --------------------------------------------------------------------------------------------------------------
 
 PHASES = ("acute", "recovering", "maintenance")
-PHASE_LABELS = {"acute": "Acute (pain is new)", "recovering": "Recovering (pain is settling)",
-                "maintenance": "Maintenance (pain has settled)"}
+#: The names chapter 3 uses for the phases.
+PHASE_LABELS = {"acute": "Gentle (acute)", "recovering": "Recovering (pain is settling)",
+                "maintenance": "Keep strong (pain has settled)"}
 
 #: What the learner can say makes their pain worse -> (spine motions left out, positions left out).
 AGGRAVATORS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {

@@ -1,0 +1,553 @@
+"""Views of a routine plan: HTML for the notebook, the printable take-home handout (HTML and Markdown), a
+calendar file (.ics), a CSV, and the chart of weekly minutes.
+
+Why one module: every view must say the same thing about the same plan (dose, "why this is here", the
+stop-if-worse rule), so they are all rendered here from :class:`backcourse.routine.Plan` and nothing else.
+The handout is one self-contained file (CSS and drawings inline) so it can be printed or mailed as is; its
+print CSS puts each week on its own page. Files are written where the learner asks and never replace an
+existing file unless ``overwrite=True`` is given (atomic writes: a crash never leaves half a file).
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import html
+import io
+import os
+import tempfile
+from collections.abc import Iterable
+from datetime import datetime, time, timedelta, timezone
+from pathlib import Path
+
+import matplotlib
+from matplotlib.figure import Figure
+
+from . import routine, safety
+from .routine import Blocked, Plan, PlanItem
+from .style import PALETTE, RC_PARAMS
+
+#: The stop-if-worse rule, printed on every page of the handout (reading grade 6 or lower).
+STOP_RULE = (
+    "Stop an exercise if it makes your pain worse. Go back to the last dose that felt OK. "
+    "If you have numbness around your private parts or bottom, new trouble when you pee or poo, "
+    "or new weakness in your legs, get emergency care now."
+)
+#: How to change the dose, printed on the handout (rule reps-by-pain and walk-build).
+PROGRESS_RULE = (
+    "Add 1 or 2 repetitions only if your pain was no worse the day after your last session. "
+    "If your pain was worse the next day, go back to the last dose. Build your walks the same way: "
+    "a little more each week, never a big jump."
+)
+
+#: Kinds of exercise in the weekly chart, in stacking order, with their colours and plain names.
+CATEGORIES = {
+    "mobility": (PALETTE["green"], "Easy movement"),
+    "stretch": (PALETTE["sky"], "Stretching"),
+    "strengthen": (PALETTE["blue"], "Strengthening"),
+    "self-massage": (PALETTE["purple"], "Self-massage"),
+    "aerobic": (PALETTE["orange"], "Walking or other aerobic"),
+}
+EXPORT_SUFFIXES = ("html", "md", "ics", "csv")
+
+_esc = html.escape
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Drawings (from backcourse.drawings), cached: one drawing per exercise is rendered once per process
+# --------------------------------------------------------------------------------------------------------------
+
+_SVG_CACHE: dict[tuple[str, str], str] = {}
+
+
+def drawing_svg(ex) -> str:
+    """The exercise's start-and-end drawing as inline SVG (no XML prologue), rendered once per process."""
+    key = (ex.id, repr(getattr(ex, "pose", None)))
+    if key not in _SVG_CACHE:
+        from .drawings import exercise_svg
+
+        svg = exercise_svg(ex)
+        start = svg.find("<svg")
+        _SVG_CACHE[key] = svg[start:] if start >= 0 else svg
+    return _SVG_CACHE[key]
+
+
+def drawing_alt(ex) -> str:
+    from .drawings import alt_text
+
+    return alt_text(ex)
+
+
+def _svg_with_title(ex) -> str:
+    """Inline SVG with an accessible name (role="img" and aria-label from the drawing's alt text)."""
+    svg = drawing_svg(ex)
+    alt = _esc(drawing_alt(ex), quote=True)
+    return svg.replace("<svg", f'<svg role="img" aria-label="{alt}"', 1)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Small text helpers
+# --------------------------------------------------------------------------------------------------------------
+
+
+def _long_date(d) -> str:
+    return f"{d:%A} {d.day} {d:%B %Y}"
+
+
+def _short_date(d) -> str:
+    return f"{d:%a} {d.day} {d:%b}"
+
+
+def week_range(week) -> str:
+    return f"{_short_date(week.days[0].date)} to {_short_date(week.days[-1].date)}"
+
+
+def profile_summary(profile: routine.Profile) -> list[tuple[str, str]]:
+    """The profile in words, as (label, value) pairs."""
+    worse = ", ".join(routine.AGGRAVATOR_LABELS[a].lower() for a in profile.aggravated_by) or "nothing in particular"
+    kit = ", ".join(routine.EQUIPMENT_LABELS[e].lower() for e in profile.equipment if e != "none") or "nothing"
+    return [
+        ("Phase", routine.PHASE_LABELS[profile.phase]),
+        ("Makes pain worse", worse),
+        ("Equipment", kit),
+        ("Session", f"{profile.minutes_per_session} minutes, {profile.sessions_per_week} times a week"),
+        ("Aerobic", f"{profile.aerobic}, now {profile.aerobic_minutes_now} minutes on {profile.aerobic_days_now} "
+                    f"days a week"),
+    ]
+
+
+def _rule_titles(ids: Iterable[str]) -> str:
+    return ", ".join(routine.RULES[i].title for i in ids)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# HTML for the notebook (links to the book) and for the handout (self-contained)
+# --------------------------------------------------------------------------------------------------------------
+
+
+def blocked_html(blocked: Blocked) -> str:
+    """The safety block, shown instead of a plan."""
+    kind = "Get help now" if blocked.status == safety.BLOCK_EMERGENCY else "Before you start"
+    flagged = "".join(f"<li>{_esc(safety.QUESTIONS_BY_ID[q].text)}</li>" for q in blocked.screen.flagged)
+    flagged_html = f"<p>You said yes to:</p><ul>{flagged}</ul>" if flagged else ""
+    return (f'<div class="routine-blocked routine-{_esc(blocked.status)}" role="alert">'
+            f"<p><strong>{kind}.</strong> {_esc(blocked.message)}</p>{flagged_html}"
+            "<p>No plan is made until this is sorted out.</p></div>")
+
+
+def _item_html(item: PlanItem, links: bool) -> str:
+    name = _esc(item.name)
+    if links:
+        name = f'<a href="{_esc(item.library_url)}">{name}</a>'
+    rules_link = f' <a href="{routine.RULES_URL}">(rules)</a>' if links else ""
+    return (f'<li><strong>{name}</strong>: {_esc(item.dose_text)}'
+            f'<br><span class="why">Why: {_esc(item.why)}{rules_link}</span></li>')
+
+
+def _aerobic_html(day, links: bool) -> str:
+    a = day.aerobic
+    if a is None:
+        return ""
+    name = _esc(a.name)
+    if links:
+        name = f'<a href="{_esc(a.library_url)}">{name}</a>'
+    return f'{name}: {a.minutes} minutes'
+
+
+def week_table_html(week, links: bool = True) -> str:
+    """One week as a table: a row per day with its exercises (dose and why) and its walk."""
+    rows = []
+    for day in week.days:
+        if day.session and day.session.items:
+            items = "".join(_item_html(i, links) for i in day.session.items)
+            ex = (f'<p class="session">Session {day.session.number}, about {round(day.session.minutes)} '
+                  f"minutes</p><ol>{items}</ol>")
+        elif day.session:
+            ex = "<p>Session: nothing fits your answers (see the notes).</p>"
+        else:
+            ex = '<span class="rest">No exercise session</span>'
+        rows.append(f"<tr><th scope=\"row\">{_esc(_short_date(day.date))}</th><td>{ex}</td>"
+                    f"<td>{_aerobic_html(day, links) or '&ndash;'}</td></tr>")
+    walk = ""
+    if week.aerobic:
+        first = next(d.aerobic for d in week.days if d.aerobic)
+        walk = f'<p class="why">Walk: {_esc(first.why)}</p>'
+    return (f'<table class="routine-week"><caption>Week {week.number}: {_esc(week_range(week))}</caption>'
+            '<thead><tr><th scope="col">Day</th><th scope="col">Exercises and dose</th>'
+            f'<th scope="col">Aerobic</th></tr></thead><tbody>{"".join(rows)}</tbody></table>{walk}')
+
+
+def notes_html(plan: Plan, links: bool = True) -> str:
+    """Notes the learner should read, and the exercises left out with the rule that left them out."""
+    parts = []
+    if plan.notes:
+        parts.append('<div class="routine-notes"><p><strong>Please note:</strong></p><ul>'
+                     + "".join(f"<li>{_esc(n)}</li>" for n in plan.notes) + "</ul></div>")
+    shown = [lo for lo in plan.left_out if lo.rule in ("leave-out-aggravating", "equipment-at-hand")]
+    if shown:
+        items = "".join(f"<li>{_esc(lo.name)}: {_esc(lo.detail)} ({_esc(routine.RULES[lo.rule].title)})</li>"
+                        for lo in shown)
+        parts.append(f"<details><summary>Left out for you ({len(shown)})</summary><ul>{items}</ul></details>")
+    return "".join(parts)
+
+
+def plan_html(plan: Plan | Blocked, links: bool = True) -> str:
+    """The whole plan for the notebook: notes, then a table per week (week 1 open, the rest folded)."""
+    if isinstance(plan, Blocked):
+        return blocked_html(plan)
+    weeks = "".join(
+        f'<details{" open" if w.number == 1 else ""}><summary>Week {w.number} ({_esc(week_range(w))})</summary>'
+        f"{week_table_html(w, links)}</details>"
+        for w in plan.weeks
+    )
+    return f'<div class="routine-plan">{notes_html(plan, links)}{weeks}</div>'
+
+
+def gallery_html(plan: Plan, library, links: bool = True, steps: bool = False) -> str:
+    """Every exercise in the plan with its drawing (and, for the handout, its steps)."""
+    cards = []
+    for ex_id in plan.exercise_ids():
+        ex = library.get(ex_id)
+        name = _esc(ex.name)
+        if links:
+            name = f'<a href="{_esc(routine.LIBRARY_URL.format(id=ex.id))}">{name}</a>'
+        body = ""
+        if steps:
+            body = "<ol>" + "".join(f"<li>{_esc(s)}</li>" for s in ex.steps) + "</ol>"
+            if ex.cautions:
+                body += "<p><strong>Take care:</strong> " + _esc(" ".join(ex.cautions)) + "</p>"
+        cards.append(f'<figure class="routine-card"><div class="drawing">{_svg_with_title(ex)}</div>'
+                     f"<figcaption>{name}</figcaption>{body}</figure>")
+    return f'<div class="routine-gallery">{"".join(cards)}</div>'
+
+
+HANDOUT_CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #111; margin: 1.5rem;
+       line-height: 1.35; }
+h1 { font-size: 1.5rem; margin: 0 0 .5rem; }
+h2 { font-size: 1.2rem; margin: 0 0 .4rem; }
+.stop { border-left: .35rem solid #D55E00; background: #fbe3d5; padding: .4rem .6rem; margin: .5rem 0; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border: 1px solid #999; padding: .25rem .4rem; vertical-align: top; text-align: left; }
+caption { text-align: left; font-weight: bold; padding: .2rem 0; }
+ol { margin: .1rem 0 .1rem 1.2rem; padding: 0; }
+.why { color: #444; font-size: .85em; }
+.session { margin: 0; font-weight: bold; }
+.routine-gallery { display: grid; grid-template-columns: repeat(auto-fill, minmax(9rem, 1fr)); gap: .4rem; }
+.routine-card { margin: 0; break-inside: avoid; page-break-inside: avoid; }
+.routine-card figcaption { font-weight: bold; font-size: .9em; }
+.drawing svg { width: 100%; height: auto; max-height: 7rem; }
+.handout-details .routine-card .drawing svg { max-height: 9rem; }
+.profile th { width: 11rem; }
+@page { size: A4; margin: 12mm; }
+@media print {
+  body { margin: 0; font-size: 9.5pt; }
+  .page { break-after: page; page-break-after: always; }
+  .page:last-child { break-after: auto; page-break-after: auto; }
+  a { color: inherit; text-decoration: none; }
+  tr, li { break-inside: avoid; page-break-inside: avoid; }
+}
+"""
+
+
+def handout_html(plan: Plan, library=None) -> str:
+    """The printable handout: a cover page (profile, safety, how to progress), then one page per week, then a
+    page with the steps of every exercise. Self-contained: CSS and drawings inline, no links to follow."""
+    library = routine.default_library() if library is None else library
+    _require_plan(plan)
+    first, last = plan.weeks[0].days[0].date, plan.weeks[-1].days[-1].date
+    profile = "".join(f"<tr><th scope=\"row\">{_esc(k)}</th><td>{_esc(v)}</td></tr>"
+                      for k, v in profile_summary(plan.profile))
+    rules = "".join(f"<li><strong>{_esc(r.title)}.</strong> {_esc(r.reason)}</li>"
+                    for r in (routine.RULES[i] for i in plan.rules_used()))
+    cover = (
+        '<section class="page cover">'
+        f"<h1>My back routine</h1><p>{len(plan.weeks)} weeks, from {_esc(_long_date(first))} "
+        f"to {_esc(_long_date(last))}.</p>"
+        f'<p class="stop"><strong>Stop if it gets worse.</strong> {_esc(STOP_RULE)}</p>'
+        f"<p><strong>How to build up.</strong> {_esc(PROGRESS_RULE)}</p>"
+        f'<table class="profile"><caption>What you told the routine builder</caption>{profile}</table>'
+        f"{notes_html(plan, links=False)}"
+        f"<h2>How this plan was chosen</h2><ul>{rules}</ul>"
+        "<p>This plan is general advice from a self-study course. It is not a diagnosis. "
+        "Ask a doctor or physio if you are unsure.</p></section>"
+    )
+    weeks = "".join(
+        f'<section class="page week" id="week-{w.number}"><h2>Week {w.number}</h2>'
+        f'<p class="stop"><strong>Stop if it gets worse.</strong> {_esc(STOP_RULE)}</p>'
+        f"{week_table_html(w, links=False)}"
+        f"{_week_gallery(plan, w, library)}</section>"
+        for w in plan.weeks
+    )
+    details = (f'<section class="page handout-details"><h2>How to do each exercise</h2>'
+               f"{gallery_html(plan, library, links=False, steps=True)}</section>")
+    title = f"My back routine from {_short_date(first)}"
+    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{_esc(title)}</title><style>{HANDOUT_CSS}</style></head>"
+            f"<body>{cover}{weeks}{details}</body></html>\n")
+
+
+def _week_gallery(plan: Plan, week, library) -> str:
+    ids: dict[str, None] = {}
+    for session in week.sessions:
+        for item in session.items:
+            ids.setdefault(item.exercise_id, None)
+    cards = "".join(
+        f'<figure class="routine-card"><div class="drawing">{_svg_with_title(library.get(i))}</div>'
+        f"<figcaption>{_esc(library.get(i).name)}</figcaption></figure>"
+        for i in ids
+    )
+    return f'<div class="routine-gallery">{cards}</div>' if cards else ""
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Markdown
+# --------------------------------------------------------------------------------------------------------------
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def handout_markdown(plan: Plan, library=None) -> str:
+    """The handout as Markdown: the same content as the HTML, drawings embedded as data URIs."""
+    library = routine.default_library() if library is None else library
+    _require_plan(plan)
+    first, last = plan.weeks[0].days[0].date, plan.weeks[-1].days[-1].date
+    out = ["# My back routine", "",
+           f"{len(plan.weeks)} weeks, from {_long_date(first)} to {_long_date(last)}.", "",
+           f"> **Stop if it gets worse.** {STOP_RULE}", "",
+           f"**How to build up.** {PROGRESS_RULE}", "",
+           "## What you told the routine builder", ""]
+    out += [f"- **{k}:** {v}" for k, v in profile_summary(plan.profile)]
+    if plan.notes:
+        out += ["", "**Please note:**", ""] + [f"- {n}" for n in plan.notes]
+    out += ["", "## How this plan was chosen", ""]
+    out += [f"- **{routine.RULES[i].title}.** {routine.RULES[i].reason}" for i in plan.rules_used()]
+    for week in plan.weeks:
+        out += ["", "---", "", f"## Week {week.number}: {week_range(week)}", "",
+                f"> **Stop if it gets worse.** {STOP_RULE}", ""]
+        for day in week.days:
+            if day.session and day.session.items:
+                out += [f"### {_short_date(day.date)}: session {day.session.number} "
+                        f"(about {round(day.session.minutes)} minutes)", "",
+                        "| Exercise | Dose | Why this is here |", "| --- | --- | --- |"]
+                out += [f"| {_md_cell(i.name)} | {_md_cell(i.dose_text)} | {_md_cell(i.why)} |"
+                        for i in day.session.items]
+                out.append("")
+            if day.aerobic:
+                if not (day.session and day.session.items):
+                    out += [f"### {_short_date(day.date)}", ""]
+                out += [f"- **{day.aerobic.name}:** {day.aerobic.minutes} minutes. {day.aerobic.why}", ""]
+    out += ["", "---", "", "## How to do each exercise", ""]
+    for ex_id in plan.exercise_ids():
+        ex = library.get(ex_id)
+        data = base64.b64encode(drawing_svg(ex).encode("utf-8")).decode("ascii")
+        out += [f"### {ex.name}", "", f"![{drawing_alt(ex)}](data:image/svg+xml;base64,{data})", ""]
+        out += [f"{n}. {s}" for n, s in enumerate(ex.steps, 1)]
+        if ex.cautions:
+            out += ["", "**Take care:** " + " ".join(ex.cautions)]
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Calendar and CSV
+# --------------------------------------------------------------------------------------------------------------
+
+
+def plan_ics(plan: Plan) -> bytes:
+    """An iCalendar file: one all-day event per exercise session, and one per aerobic-only day.
+
+    Ids and time stamps come from the plan's start date, so the same plan gives the same file.
+    """
+    from icalendar import Calendar, Event
+
+    _require_plan(plan)
+    cal = Calendar()
+    cal.add("prodid", "-//backcourse//Moving Again routine builder//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", "My back routine")
+    stamp = datetime.combine(plan.start, time(0, 0), tzinfo=timezone.utc)
+    for day in plan.days:
+        lines = []
+        if day.session and day.session.items:
+            summary = f"Back routine: week {day.week}, session {day.session.number}"
+            lines += [f"- {i.name}: {i.dose_text}" for i in day.session.items]
+            kind = "session"
+            if day.aerobic:
+                lines.append(f"- {day.aerobic.name}: {day.aerobic.minutes} minutes")
+        elif day.aerobic:
+            summary = f"{day.aerobic.name}: {day.aerobic.minutes} minutes"
+            kind = "aerobic"
+        else:
+            continue
+        lines += ["", STOP_RULE]
+        event = Event()
+        event.add("uid", f"{plan.start:%Y%m%d}-w{day.week}-d{day.index}-{kind}@backcourse.routine")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", day.date)
+        event.add("dtend", day.date + timedelta(days=1))
+        event.add("summary", summary)
+        event.add("description", "\n".join(lines))
+        event.add("categories", ["Exercise session" if kind == "session" else "Aerobic"])
+        event.add("transp", "TRANSPARENT")
+        cal.add_component(event)
+    return cal.to_ical()
+
+
+CSV_FIELDS = ("week", "date", "kind", "session", "order", "exercise_id", "name", "sets", "reps", "hold_seconds",
+              "each_side", "minutes", "dose", "why", "rules")
+
+
+def plan_csv(plan: Plan) -> str:
+    """The plan as CSV, one row per exercise in a session and one row per walk."""
+    _require_plan(plan)
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for day in plan.days:
+        if day.session:
+            for n, item in enumerate(day.session.items, 1):
+                writer.writerow({
+                    "week": day.week, "date": day.date.isoformat(), "kind": item.category,
+                    "session": day.session.number, "order": n, "exercise_id": item.exercise_id, "name": item.name,
+                    "sets": item.sets, "reps": "" if item.reps is None else item.reps,
+                    "hold_seconds": item.hold_seconds or "", "each_side": "yes" if item.per_side else "no",
+                    "minutes": round(item.seconds / 60, 1), "dose": item.dose_text, "why": item.why,
+                    "rules": " ".join(item.rules),
+                })
+        if day.aerobic:
+            a = day.aerobic
+            writer.writerow({
+                "week": day.week, "date": day.date.isoformat(), "kind": "aerobic", "session": "", "order": "",
+                "exercise_id": a.exercise_id, "name": a.name, "sets": "", "reps": "", "hold_seconds": "",
+                "each_side": "", "minutes": a.minutes, "dose": f"{a.minutes} minutes", "why": a.why,
+                "rules": " ".join(a.rules),
+            })
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Writing files
+# --------------------------------------------------------------------------------------------------------------
+
+
+class ExportError(ValueError):
+    """There is nothing to export (the safety screen blocked the plan), or a target is not usable."""
+
+
+def _require_plan(plan) -> None:
+    if isinstance(plan, Blocked):
+        raise ExportError(f"There is no plan to save: {plan.message}")
+    if not isinstance(plan, Plan):
+        raise ExportError(f"expected a Plan, got {type(plan).__name__}")
+
+
+def write_file(path: Path | str, data: str | bytes, overwrite: bool = False) -> Path:
+    """Write ``data`` to ``path`` atomically; refuse to replace an existing file unless ``overwrite``."""
+    path = Path(path).expanduser()
+    if path.exists() and not overwrite:
+        raise FileExistsError(f"{path} already exists: choose another name or folder, or allow overwriting")
+    if path.exists() and not path.is_file():
+        raise ExportError(f"{path} exists and is not a file")
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def export_paths(folder: Path | str, name: str = "my-back-routine") -> dict[str, Path]:
+    """Where :func:`write_exports` puts each file."""
+    if not name or any(c in name for c in '/\\:*?"<>|') or name.startswith("."):
+        raise ExportError(f"file name {name!r}: use letters, numbers and dashes, without a folder or a dot first")
+    folder = Path(folder).expanduser()
+    return {suffix: folder / f"{name}.{suffix}" for suffix in EXPORT_SUFFIXES}
+
+
+def write_exports(plan: Plan, folder: Path | str, name: str = "my-back-routine", overwrite: bool = False,
+                  library=None) -> dict[str, Path]:
+    """Write the handout (.html and .md), the calendar (.ics) and the CSV into ``folder``.
+
+    Nothing is written if any of the four files already exists and ``overwrite`` is False: the error names
+    every such file. Returns the paths written, by suffix.
+    """
+    _require_plan(plan)
+    paths = export_paths(folder, name)
+    existing = [str(p) for p in paths.values() if p.exists()]
+    if existing and not overwrite:
+        raise FileExistsError(
+            "These files already exist: " + ", ".join(existing)
+            + ". Choose another name or folder, or allow overwriting."
+        )
+    library = routine.default_library() if library is None else library
+    contents = {
+        "html": handout_html(plan, library),
+        "md": handout_markdown(plan, library),
+        "ics": plan_ics(plan),
+        "csv": plan_csv(plan),
+    }
+    for suffix, path in paths.items():
+        write_file(path, contents[suffix], overwrite=overwrite)
+    return paths
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Chart
+# --------------------------------------------------------------------------------------------------------------
+
+
+def weekly_minutes_chart(plan: Plan) -> Figure:
+    """Stacked bars: planned minutes each week, by kind of exercise."""
+    _require_plan(plan)
+    weeks = [w.number for w in plan.weeks]
+    totals = [w.minutes_by_category() for w in plan.weeks]
+    with matplotlib.rc_context(RC_PARAMS):
+        fig = Figure(figsize=(6.4, 3.4), layout="constrained")
+        ax = fig.add_subplot()
+        bottom = [0.0] * len(weeks)
+        for cat, (colour, label) in CATEGORIES.items():
+            values = [t.get(cat, 0.0) for t in totals]
+            if not any(values):
+                continue
+            ax.bar(weeks, values, bottom=bottom, color=colour, label=label, width=0.7)
+            bottom = [b + v for b, v in zip(bottom, values)]
+        ax.set_xticks(weeks, [f"Week {n}" for n in weeks])
+        ax.set_ylabel("Minutes planned in the week")
+        ax.set_title("Your plan week by week")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return fig
+
+
+def weekly_minutes_alt(plan: Plan) -> str:
+    """Alt text for :func:`weekly_minutes_chart`, with the numbers of the first and last week."""
+    _require_plan(plan)
+
+    def describe(week) -> str:
+        t = week.minutes_by_category()
+        parts = [f"{round(t[c])} minutes of {CATEGORIES[c][1].lower()}" for c in CATEGORIES if t.get(c)]
+        return f"week {week.number}: " + ", ".join(parts)
+
+    first, last = plan.weeks[0], plan.weeks[-1]
+    text = "Stacked bar chart of the minutes planned each week by kind of exercise. " + describe(first).capitalize()
+    if last is not first:
+        text += "; " + describe(last)
+    return text + "."
+
+
+def chart_svg(plan: Plan) -> str:
+    """The weekly chart as inline SVG text (for the widget's HTML view)."""
+    buf = io.StringIO()
+    weekly_minutes_chart(plan).savefig(buf, format="svg", metadata={"Date": None})
+    svg = buf.getvalue()
+    return svg[svg.find("<svg"):]

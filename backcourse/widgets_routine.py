@@ -1,0 +1,223 @@
+"""The build-your-routine app: ipywidgets wired to :mod:`backcourse.routine` and :mod:`backcourse.handout`.
+
+Why this module holds no rules: every decision (the safety gate included) is made by
+:func:`backcourse.routine.build_plan`; the app only reads its controls into a profile and the screen answers,
+calls the engine, and shows what comes back. The safety questions come first and start unanswered: no plan
+is shown until every one has a yes or no. The plan redraws on every change.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import ipywidgets as widgets
+
+from . import handout, routine, safety
+from .routine import Blocked, Profile, ProfileError
+
+_WIDE = widgets.Layout(width="auto")
+_STYLE = {"description_width": "initial"}
+
+VIEW_CSS = """<style>
+.routine-app .routine-week { border-collapse: collapse; margin-bottom: .5rem; }
+.routine-app .routine-week th, .routine-app .routine-week td { border: 1px solid #bbb; padding: .2rem .4rem;
+  vertical-align: top; text-align: left; }
+.routine-app .why { color: #444; font-size: .9em; }
+.routine-app .routine-gallery { display: grid; grid-template-columns: repeat(auto-fill, minmax(10rem, 1fr));
+  gap: .5rem; }
+.routine-app .routine-card { margin: 0; }
+.routine-app .drawing svg { width: 100%; height: auto; }
+.routine-app .routine-blocked { border-left: .4rem solid #D55E00; background: #fbe3d5; padding: .5rem .8rem; }
+</style>"""
+
+
+class RoutineApp:
+    """The app: safety questions, then profile controls, then the plan, the chart and the exercises.
+
+    ``start`` is the plan's first day (the notebook passes a fixed date, so its stored output never
+    changes; the learner can pick another). ``folder`` is where the take-home files go by default.
+    """
+
+    def __init__(self, start: date, library=None, profile: Profile | None = None, weeks: int = 6,
+                 folder: str = "~/back-routine"):
+        self.library = routine.default_library() if library is None else library
+        profile = profile or Profile(equipment=("mat",))
+        self.plan: routine.Plan | Blocked | None = None
+        self.error: str | None = None
+
+        # 1. Safety questions, unanswered at first.
+        self.questions: dict[str, widgets.ToggleButtons] = {}
+        rows = []
+        for level, title, questions in (
+            (safety.EMERGENCY, "Signs that need help now", safety.EMERGENCY_QUESTIONS),
+            (safety.SEE_SOON, "Signs that need a check soon", safety.SEE_SOON_QUESTIONS),
+        ):
+            rows.append(widgets.HTML(f"<strong>{title}</strong>"))
+            for q in questions:
+                toggle = widgets.ToggleButtons(options=[("No", False), ("Yes", True)], value=None,
+                                               style={"button_width": "4rem"})
+                self.questions[q.id] = toggle
+                rows.append(widgets.HBox([toggle, widgets.HTML(q.text)]))
+        self.cleared = widgets.Checkbox(value=False, description=safety.CLEARANCE_STATEMENT, indent=False,
+                                        layout=_WIDE)
+        rows.append(self.cleared)
+        self.safety_box = widgets.VBox([widgets.HTML("<h3>1. Safety check</h3>"), *rows])
+
+        # 2. Profile controls, with the phase helper.
+        self.weeks_since = widgets.BoundedIntText(value=6, min=0, max=520, description="Weeks since the pain started",
+                                                  style=_STYLE)
+        self.pain_today = widgets.IntSlider(value=3, min=0, max=10, description="Pain today (0-10)", style=_STYLE)
+        self.settling = widgets.Checkbox(value=True, description="My pain is settling", indent=False)
+        self.suggestion = widgets.HTML()
+        self.use_suggestion = widgets.Button(description="Use this phase", icon="check")
+        self.phase = widgets.ToggleButtons(
+            options=[(routine.PHASE_LABELS[p], p) for p in routine.PHASES], value=profile.phase,
+            description="Phase", style=_STYLE)
+        self.aggravators = {a: widgets.Checkbox(value=a in profile.aggravated_by, description=label, indent=False)
+                            for a, label in routine.AGGRAVATOR_LABELS.items()}
+        self.equipment = {e: widgets.Checkbox(value=e in profile.equipment, description=label, indent=False)
+                          for e, label in routine.EQUIPMENT_LABELS.items()}
+        self.minutes = widgets.IntSlider(value=profile.minutes_per_session, min=routine.MINUTES_RANGE[0],
+                                         max=routine.MINUTES_RANGE[1], step=5, description="Minutes per session",
+                                         style=_STYLE)
+        self.sessions = widgets.IntSlider(value=profile.sessions_per_week, min=routine.SESSIONS_RANGE[0],
+                                          max=routine.SESSIONS_RANGE[1], description="Sessions per week",
+                                          style=_STYLE)
+        self.aerobic = widgets.Dropdown(options=[(a.capitalize(), a) for a in routine.AEROBIC],
+                                        value=profile.aerobic, description="Aerobic activity", style=_STYLE)
+        self.aerobic_minutes = widgets.IntSlider(value=profile.aerobic_minutes_now, min=0, max=120, step=5,
+                                                 description="Minutes per walk now", style=_STYLE)
+        self.aerobic_days = widgets.IntSlider(value=profile.aerobic_days_now, min=0, max=7,
+                                              description="Days a week now", style=_STYLE)
+        self.start = widgets.DatePicker(value=start, description="First day", style=_STYLE)
+        self.weeks = widgets.IntSlider(value=weeks, min=routine.WEEKS_RANGE[0], max=routine.WEEKS_RANGE[1],
+                                       description="Weeks", style=_STYLE)
+        self.profile_box = widgets.VBox([
+            widgets.HTML("<h3>2. About you</h3>"),
+            widgets.HBox([self.weeks_since, self.pain_today, self.settling]),
+            widgets.HBox([self.suggestion, self.use_suggestion]),
+            self.phase,
+            widgets.HTML("<strong>What makes your pain worse?</strong> (tick none for nothing in particular)"),
+            widgets.HBox(list(self.aggravators.values())),
+            widgets.HTML("<strong>What do you have at hand?</strong>"),
+            widgets.GridBox(list(self.equipment.values()),
+                            layout=widgets.Layout(grid_template_columns="repeat(auto-fill, minmax(14rem, 1fr))")),
+            self.minutes, self.sessions, self.aerobic, self.aerobic_minutes, self.aerobic_days,
+            widgets.HBox([self.start, self.weeks]),
+        ])
+
+        # 3. The plan, redrawn on every change.
+        self.output = widgets.HTML()
+
+        # 4. Take-home files.
+        self.folder = widgets.Text(value=folder, description="Save in folder", style=_STYLE)
+        self.filename = widgets.Text(value="my-back-routine", description="File name", style=_STYLE)
+        self.overwrite = widgets.Checkbox(value=False, description="Replace files with the same name",
+                                          indent=False)
+        self.save = widgets.Button(description="Save handout, calendar and CSV", icon="download", layout=_WIDE)
+        self.save_status = widgets.HTML()
+        self.save_box = widgets.VBox([
+            widgets.HTML("<h3>4. Take it with you</h3>"),
+            widgets.HBox([self.folder, self.filename]), self.overwrite, self.save, self.save_status,
+        ])
+
+        self.view = widgets.VBox([self.safety_box, self.profile_box, widgets.HTML("<h3>3. Your plan</h3>"),
+                                  self.output, self.save_box])
+        self.view.add_class("routine-app")
+
+        controls = [*self.questions.values(), self.cleared, self.phase, *self.aggravators.values(),
+                    *self.equipment.values(), self.minutes, self.sessions, self.aerobic, self.aerobic_minutes,
+                    self.aerobic_days, self.start, self.weeks]
+        for control in controls:
+            control.observe(self._changed, names="value")
+        for control in (self.weeks_since, self.pain_today, self.settling):
+            control.observe(self._suggest, names="value")
+        self.use_suggestion.on_click(self._use_suggestion)
+        self.save.on_click(self._save)
+        self._suggest()
+        self.redraw()
+
+    # --- reading the controls --------------------------------------------------------------------------------
+
+    def answers(self) -> dict[str, bool | None]:
+        return {qid: toggle.value for qid, toggle in self.questions.items()}
+
+    def profile(self) -> Profile:
+        """The profile the controls describe (ProfileError if a value is not usable)."""
+        return Profile(
+            phase=self.phase.value,
+            aggravated_by=tuple(a for a, box in self.aggravators.items() if box.value),
+            equipment=tuple(e for e, box in self.equipment.items() if box.value),
+            minutes_per_session=self.minutes.value,
+            sessions_per_week=self.sessions.value,
+            aerobic=self.aerobic.value,
+            aerobic_minutes_now=self.aerobic_minutes.value,
+            aerobic_days_now=self.aerobic_days.value,
+        )
+
+    # --- reacting ----------------------------------------------------------------------------------------------
+
+    def _changed(self, _change=None) -> None:
+        self.redraw()
+
+    def _suggest(self, _change=None) -> None:
+        try:
+            s = routine.suggest_phase(self.weeks_since.value, self.pain_today.value, self.settling.value)
+        except ProfileError as exc:
+            self.suggestion.value = f"<em>{exc}</em>"
+            self._suggested = None
+            return
+        self._suggested = s.phase
+        self.suggestion.value = f'{s.reason} <a href="{routine.RULES_URL}">How this works</a>'
+
+    def _use_suggestion(self, _button=None) -> None:
+        if self._suggested:
+            self.phase.value = self._suggested
+
+    def redraw(self) -> None:
+        """Build the plan from the controls and show it (or the safety block, or what is wrong)."""
+        self.error = None
+        try:
+            profile = self.profile()
+            if self.start.value is None:
+                raise ProfileError("First day: pick a date for the plan to start")
+            self.plan = routine.build_plan(profile, self.answers(), self.cleared.value, start=self.start.value,
+                                           weeks=self.weeks.value, library=self.library)
+        except ProfileError as exc:
+            self.plan, self.error = None, str(exc)
+            self.output.value = f'<div class="routine-blocked" role="alert">{handout._esc(self.error)}</div>'
+            return
+        self.output.value = self.render(self.plan)
+        self.save.disabled = isinstance(self.plan, Blocked)
+
+    def render(self, plan) -> str:
+        if isinstance(plan, Blocked):
+            return VIEW_CSS + handout.blocked_html(plan)
+        return (VIEW_CSS + f'<p>{handout._esc(safety.CLEAR_MESSAGE)} '
+                f'<strong>Stop if it gets worse.</strong> {handout._esc(handout.STOP_RULE)}</p>'
+                + handout.plan_html(plan)
+                + "<h4>Minutes each week</h4>" + handout.chart_svg(plan)
+                + "<h4>Your exercises</h4>" + handout.gallery_html(plan, self.library))
+
+    def _save(self, _button=None) -> None:
+        if not isinstance(self.plan, routine.Plan):
+            self.save_status.value = "There is no plan to save yet."
+            return
+        try:
+            paths = handout.write_exports(self.plan, Path(self.folder.value), self.filename.value,
+                                          overwrite=self.overwrite.value, library=self.library)
+        except (FileExistsError, handout.ExportError, OSError) as exc:
+            self.save_status.value = f'<span role="alert">Not saved. {handout._esc(str(exc))}</span>'
+            return
+        names = ", ".join(p.name for p in paths.values())
+        self.save_status.value = f"Saved {handout._esc(names)} in {handout._esc(str(paths['html'].parent))}."
+
+    # --- display -----------------------------------------------------------------------------------------------
+
+    def _repr_mimebundle_(self, **kwargs):
+        """Show the app's widgets, with a short fixed text form (stored notebook output stays the same)."""
+        bundle = self.view._repr_mimebundle_(**kwargs)
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        data["text/plain"] = "Build-your-routine app (run this notebook to use the controls)"
+        return bundle

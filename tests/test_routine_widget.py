@@ -1,0 +1,101 @@
+"""The routine app driven headlessly, as a learner would in JupyterLab: answer the safety questions, change
+the controls, and check that the plan view follows and the save button writes (or refuses to overwrite)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from backcourse import handout, routine, safety
+from backcourse.widgets_routine import RoutineApp
+
+START = date(2026, 1, 5)
+
+
+def answer_all(app, value=False):
+    for toggle in app.questions.values():
+        toggle.value = value
+
+
+@pytest.fixture
+def app():
+    return RoutineApp(start=START)
+
+
+def test_no_plan_until_every_safety_question_is_answered(app):
+    assert isinstance(app.plan, routine.Blocked) and app.plan.status == safety.BLOCK_UNANSWERED
+    assert safety.UNANSWERED_MESSAGE in app.output.value and app.save.disabled
+    answer_all(app)
+    assert isinstance(app.plan, routine.Plan)
+    assert "Week 1" in app.output.value and not app.save.disabled
+
+
+def test_an_emergency_answer_replaces_the_plan_with_the_message(app):
+    answer_all(app)
+    app.questions["bladder-bowel"].value = True
+    assert app.plan.status == safety.BLOCK_EMERGENCY
+    assert handout._esc(safety.EMERGENCY_MESSAGE) in app.output.value and "Week 1" not in app.output.value
+    app.cleared.value = True  # clearance never overrides an emergency sign
+    assert app.plan.status == safety.BLOCK_EMERGENCY
+
+
+def test_see_soon_answer_needs_the_clearance_box(app):
+    answer_all(app)
+    app.questions["cancer"].value = True
+    assert app.plan.status == safety.BLOCK_CLEARANCE
+    app.cleared.value = True
+    assert isinstance(app.plan, routine.Plan)
+
+
+def test_plan_redraws_on_every_control(app):
+    answer_all(app)
+    seen = {app.output.value}
+    for control, value in ((app.phase, "acute"), (app.minutes, 30), (app.sessions, 5), (app.weeks, 4),
+                           (app.aerobic_minutes, 20), (app.equipment["strap"], True),
+                           (app.aggravators["arching-back"], True), (app.start, date(2026, 3, 2))):
+        control.value = value
+        assert app.output.value not in seen, f"view did not change after {control.description!r}"
+        seen.add(app.output.value)
+    assert app.plan.profile == routine.Profile(phase="acute", aggravated_by=("arching-back",),
+                                               equipment=("mat", "strap"), minutes_per_session=30,
+                                               sessions_per_week=5, aerobic_minutes_now=20)
+    assert len(app.plan.weeks) == 4 and app.plan.start == date(2026, 3, 2)
+    # the view is the engine's plan: every session's exercises are shown with a link to the library
+    for item in app.plan.sessions[0].items:
+        assert f'href="../book/exercise-library.html#ex-{item.exercise_id}"' in app.output.value
+    assert "<svg" in app.output.value  # chart and drawings
+
+
+def test_phase_suggestion_follows_the_helper_and_can_be_applied(app):
+    app.weeks_since.value, app.pain_today.value, app.settling.value = 2, 3, True
+    assert "Suggested: acute" in app.suggestion.value
+    app.use_suggestion.click()
+    assert app.phase.value == "acute"
+    app.weeks_since.value = 20
+    assert "Suggested: maintenance" in app.suggestion.value
+
+
+def test_save_writes_then_refuses_to_overwrite(app, tmp_path):
+    answer_all(app)
+    app.folder.value = str(tmp_path / "out")
+    app.save.click()
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "my-back-routine.csv", "my-back-routine.html", "my-back-routine.ics", "my-back-routine.md"]
+    assert app.save_status.value.startswith("Saved")
+    before = (tmp_path / "out" / "my-back-routine.csv").read_bytes()
+    app.sessions.value = 5
+    app.save.click()
+    assert "Not saved" in app.save_status.value and "already exist" in app.save_status.value
+    assert (tmp_path / "out" / "my-back-routine.csv").read_bytes() == before
+    app.overwrite.value = True
+    app.save.click()
+    assert app.save_status.value.startswith("Saved")
+    assert (tmp_path / "out" / "my-back-routine.csv").read_bytes() != before
+
+
+def test_text_form_of_the_app_is_fixed(app):
+    bundle = app._repr_mimebundle_()
+    data = bundle[0] if isinstance(bundle, tuple) else bundle
+    assert data["text/plain"] == "Build-your-routine app (run this notebook to use the controls)"
+    assert "application/vnd.jupyter.widget-view+json" in data
