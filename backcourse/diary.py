@@ -499,7 +499,7 @@ def atomic_write_text(path: Path, text: str, encoding: str = "utf-8-sig") -> Non
 def lock_for(path: Path | str) -> FileLock:
     """The lock beside a diary file (``pain-diary.csv.lock``)."""
     path = Path(path)
-    return FileLock(str(path.with_name(path.name + ".lock")), timeout=LOCK_TIMEOUT_SECONDS)
+    return FileLock(str(path.with_name(path.name + ".lock")), timeout=LOCK_TIMEOUT_SECONDS, poll_interval=0.01)
 
 
 @contextmanager

@@ -55,6 +55,7 @@ def report_pages(
     exercise_names: Mapping[str, str] | None = None,
     title: str = "Pain diary summary",
     sample: bool = False,
+    rows_per_page: int = TABLE_ROWS_PER_PAGE,
 ) -> list[Figure]:
     """The report's pages as matplotlib Figures (A4 portrait)."""
     exercise_names = exercise_names or {}
@@ -106,11 +107,11 @@ def report_pages(
 
         # Weekly table, split over pages.
         rows = weekly_rows(weeks) or [("-",) * len(TABLE_HEADER)]
-        for i in range(0, len(rows), TABLE_ROWS_PER_PAGE):
+        for i in range(0, len(rows), rows_per_page):
             fig = Figure(figsize=A4)
             fig.text(0.07, 0.955, "Week by week" + (" (continued)" if i else ""), fontsize=15, weight="bold",
                      va="top")
-            chunk = rows[i : i + TABLE_ROWS_PER_PAGE]
+            chunk = rows[i : i + rows_per_page]
             ax = fig.add_axes((0.05, 0.06, 0.9, 0.85))
             ax.set_axis_off()
             table = ax.table(cellText=chunk, colLabels=TABLE_HEADER,
@@ -168,6 +169,7 @@ def write_report(
     baseline_week: int = 1,
     exercise_names: Mapping[str, str] | None = None,
     sample: bool = False,
+    rows_per_page: int = TABLE_ROWS_PER_PAGE,
 ) -> Path:
     """Write the clinician report to ``dest`` (a .pdf); an existing file is replaced only with overwrite=True.
 
@@ -179,7 +181,7 @@ def write_report(
         raise ValueError(f"the report is a PDF; give a file name ending in .pdf, got {dest.name!r}")
     if dest.exists() and not overwrite:
         raise FileExistsError(f"{dest} already exists; choose another name or pass overwrite=True to replace it")
-    pages = report_pages(entries, baseline_week, exercise_names, sample=sample)
+    pages = report_pages(entries, baseline_week, exercise_names, sample=sample, rows_per_page=rows_per_page)
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
     os.close(fd)
