@@ -211,3 +211,24 @@ def test_assign_and_the_jupyterhub_button_agree(book):
     printed = run_assign("--hub", CONFIG["launch_buttons"]["jupyterhub_url"], "--page", notebook).stdout.strip()
     assert urlsplit(button)[:3] == urlsplit(printed)[:3]
     assert parse_qs(urlsplit(button).query) == parse_qs(urlsplit(printed).query)
+
+
+@pytest.mark.build
+def test_launch_buttons_only_open_notebooks_that_exist(book):
+    """No page offers a launch link to a file a notebook server cannot open (a chapter's raw .md source)."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    names = [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    broken = []
+    for name in names:
+        page = (book.html / f"{name}.html").read_text(encoding="utf-8")
+        for href in (html.unescape(h) for h in re.findall(r'href="([^"]+)"', page)):
+            target = None
+            if href.startswith(CONFIG["launch_buttons"]["colab_url"]):
+                target = urlsplit(href).path.split(f"/blob/{BRANCH}/", 1)[1]
+            elif "/hub/user-redirect/git-pull?" in href:
+                target = single(parse_qs(urlsplit(href).query), "urlpath").split(f"{REPO_NAME}/", 1)[1]
+            elif href.startswith(CONFIG["launch_buttons"]["binderhub_url"]) and "urlpath=" in href:
+                target = single(parse_qs(urlsplit(href).query), "urlpath").removeprefix(f"{UI}/")
+            if target is not None and not (target.endswith(".ipynb") and (ROOT / target).is_file()):
+                broken.append(f"{name}: {href}")
+    assert not broken, "launch links that open no notebook:\n" + "\n".join(broken)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from . import overview
 from . import chapters  # chapter-table directive, learning-time role (instructor guide, syllabi)
+from . import launch  # launch buttons only on .ipynb pages (chapters' buttons would open raw .md files)
 from . import bibstyle  # pybtex style 'course': author-year labels, the same for a source on every page
 from . import assets  # each inline script once per page (Sphinx 7.4 repeats them; thebe's then throws)
 
@@ -15,6 +16,7 @@ from . import assets  # each inline script once per page (Sphinx 7.4 repeats the
 def setup(app):
     overview.setup(app)
     chapters.setup(app)
+    launch.setup(app)
     bibstyle.setup(app)
     assets.setup(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "0.1"}
