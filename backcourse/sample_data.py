@@ -26,8 +26,8 @@ SAMPLE_NOTE = "MADE-UP SAMPLE for the course: not a real person's diary."
 #: Exercises ticked in each stage of the made-up story (ids from data/exercises.yaml).
 STAGE_EXERCISES = {
     "acute": ("knee-to-chest", "cat-cow", "childs-pose"),
-    "recovering": ("cat-cow", "glute-bridge", "bird-dog", "partial-crunch"),
-    "maintenance": ("bird-dog", "partial-crunch", "side-plank", "glute-bridge", "hamstring-stretch-strap"),
+    "recovering": ("cat-cow", "bridge", "bird-dog", "curl-up"),
+    "maintenance": ("bird-dog", "curl-up", "side-plank", "bridge", "hamstring-stretch-strap"),
 }
 NOTES = (
     "Stiff after a long drive, better once I walked.",
@@ -36,6 +36,9 @@ NOTES = (
     "Good day, gardening for an hour.",
     "Desk day, lots of sitting.\nShort walk at lunch helped.",
 )
+
+#: Days (from the start) whose first entry carries a given note, so the sample always shows quotes and line breaks.
+FIXED_NOTES = {14: 4, 28: 1}
 
 
 def _stage(week: int) -> str:
@@ -69,7 +72,7 @@ def generate(seed: int = SEED, start: date = START, weeks: int = WEEKS) -> list[
             hour = (8, 13, 20)[k] if n_entries == 3 else (8, 20)[k] if n_entries == 2 else rng.choice((8, 19))
             pain = max(0, min(10, round(level + rng.gauss(0, 0.8) + (0.5 if k == 0 else 0))))
             tags: list[str] = []
-            if offset == 0:
+            if offset == 0 and k == 0:
                 tags.append("routine:acute")
             if day == start + timedelta(days=14) and k == 0:
                 tags.append("routine:recovering")
@@ -88,6 +91,8 @@ def generate(seed: int = SEED, start: date = START, weeks: int = WEEKS) -> list[
                 notes = SAMPLE_NOTE
             elif flare and k == 0:
                 notes = "Lifted a heavy box, twinge in the low back. Flare-up, resting a bit, short walk only."
+            elif k == 0 and offset in FIXED_NOTES:
+                notes = NOTES[FIXED_NOTES[offset]]
             elif rng.random() < 0.08:
                 notes = rng.choice(NOTES)
             entries.append(

@@ -1,0 +1,139 @@
+"""The diary notebook's wiring: which diary is used, the form saves and refuses, undo, and files."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pytest  # noqa: E402
+
+from backcourse import diary, widgets_diary  # noqa: E402
+from backcourse.diary import Entry, EntryError  # noqa: E402
+from backcourse.sample_data import load_sample  # noqa: E402
+from backcourse.widgets_diary import DiaryApp, entry_from_form, open_diary  # noqa: E402
+
+KNOWN = {"cat-cow", "bird-dog"}
+TODAY = date(2025, 6, 1)
+
+
+@pytest.fixture
+def learner_home(tmp_path, monkeypatch):
+    """The learner's data folder, moved into tmp so no test can touch a real diary."""
+    path = tmp_path / "home" / "pain-diary.csv"
+    monkeypatch.setenv(diary.PATH_ENV, str(path))
+    monkeypatch.delenv(widgets_diary.SAMPLE_ENV, raising=False)
+    return path
+
+
+def form(**kw):
+    values = dict(date=date(2025, 5, 1), time="", pain=4, pain_set=True, minutes_walked="", exercises=(),
+                  tags="", notes="", flare_up=False)
+    values.update(kw)
+    return values
+
+
+def test_form_values_become_an_entry():
+    e = entry_from_form(form(time="8:05", minutes_walked="25", exercises=("cat-cow",),
+                             tags="sitting,  poor sleep ,", notes='a, "b"\nc', flare_up=True))
+    assert e == Entry(date=date(2025, 5, 1), pain=4, time=diary.parse_time("08:05"), minutes_walked=25,
+                      exercises=("cat-cow",), tags=("sitting", "poor sleep"), notes='a, "b"\nc', flare_up=True)
+
+
+@pytest.mark.parametrize(
+    "kw, field",
+    [(dict(minutes_walked="-10"), "minutes_walked"), (dict(time="25:00"), "time"), (dict(date=None), "date"),
+     (dict(pain_set=False), "pain"), (dict(tags="a;b"), "tags")],
+)
+def test_bad_form_input_names_the_field(kw, field):
+    with pytest.raises(EntryError) as err:
+        entry_from_form(form(**kw))
+    assert err.value.field == field
+
+
+def test_default_shows_the_sample_until_the_learner_saves_then_their_diary(learner_home):
+    view = open_diary(known_ids=KNOWN)
+    assert view.diary.path == learner_home and not view.practice
+    entries, sample = view.shown()
+    assert sample and entries == load_sample()
+    assert not learner_home.exists(), "looking at the notebook writes nothing"
+    app = DiaryApp(view, today=TODAY)
+    app.date.value = date(2025, 5, 2)
+    app.pain.value = 3
+    assert app.save() is not None
+    assert diary.read_diary(learner_home) == [Entry(date=date(2025, 5, 2), pain=3)]
+    assert view.shown() == ([Entry(date=date(2025, 5, 2), pain=3)], False)
+    assert "Saved" in app.message.value
+
+
+def test_use_sample_false_shows_the_empty_own_diary(learner_home):
+    view = open_diary(use_sample=False, known_ids=KNOWN)
+    assert view.shown() == ([], False)
+
+
+@pytest.mark.parametrize("how", ["env", "flag"])
+def test_sample_mode_never_writes_to_the_learner_data_folder(learner_home, monkeypatch, how):
+    if how == "env":
+        monkeypatch.setenv(widgets_diary.SAMPLE_ENV, "1")
+        view = open_diary(use_sample=None, known_ids=KNOWN)
+    else:
+        view = open_diary(use_sample=True, known_ids=KNOWN)
+    assert view.practice and view.showing_sample
+    assert learner_home.parent not in view.diary.path.parents
+    app = DiaryApp(view, today=TODAY)
+    assert app.date.value == date(2025, 4, 14), "practice mode starts the day after the sample ends (fixed)"
+    app.pain.value = 2
+    app.save()
+    assert len(view.entries()) == len(load_sample()) + 1
+    assert not learner_home.parent.exists()
+
+
+def test_bad_input_shows_a_clear_message_and_writes_nothing(learner_home):
+    view = open_diary(known_ids=KNOWN)
+    app = DiaryApp(view, today=TODAY)
+    app.pain.value = 5
+    app.minutes.value = "-20"
+    assert app.save() is None
+    assert "Not saved" in app.message.value and "minutes_walked" in app.message.value and "-20" in app.message.value
+    app.minutes.value = ""
+    app.date.value = date(2025, 7, 1)
+    assert app.save() is None and "future" in app.message.value
+    assert not learner_home.exists()
+
+
+def test_slider_left_untouched_is_not_saved_as_zero(learner_home):
+    app = DiaryApp(open_diary(known_ids=KNOWN), today=TODAY)
+    app.date.value = date(2025, 5, 2)
+    assert app.save() is None and "move the pain slider" in app.message.value
+
+
+def test_undo_removes_the_last_saved_entry(learner_home):
+    app = DiaryApp(open_diary(known_ids=KNOWN), today=TODAY)
+    app.date.value = date(2025, 5, 2)
+    for pain in (3, 6):
+        app.pain.value = pain
+        app.pain_set = True
+        app.save()
+    assert [e.pain for e in diary.read_diary(learner_home)] == [3, 6]
+    app.undo_button.click()
+    assert [e.pain for e in diary.read_diary(learner_home)] == [3]
+    assert app.undo_button.disabled
+
+
+def test_export_report_and_import_buttons(learner_home, tmp_path):
+    app = DiaryApp(open_diary(known_ids=KNOWN), today=TODAY)
+    app.date.value = date(2025, 5, 2)
+    app.pain.value = 4
+    app.save()
+    app.file_path.value = str(tmp_path / "copy.json")
+    app.export_button.click()
+    assert (tmp_path / "copy.json").exists()
+    app.export_button.click()
+    assert "already exists" in app.file_message.value
+    app.import_button.click()
+    assert "0 row(s) taken, 1 refused" in app.file_message.value and "already in your diary" in app.file_message.value
+    app.file_path.value = str(tmp_path / "report.pdf")
+    app.report_button.click()
+    assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")
