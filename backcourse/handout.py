@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import functools
 import html
 import io
 import os
@@ -111,8 +112,8 @@ def profile_summary(profile: routine.Profile) -> list[tuple[str, str]]:
         ("Makes pain worse", worse),
         ("Equipment", kit),
         ("Session", f"{profile.minutes_per_session} minutes, {profile.sessions_per_week} times a week"),
-        ("Aerobic", f"{profile.aerobic}, now {profile.aerobic_minutes_now} minutes on {profile.aerobic_days_now} "
-                    f"days a week"),
+        ("Aerobic", f"{profile.aerobic}, now {profile.aerobic_minutes_now} minutes on "
+                    f"{routine._days(profile.aerobic_days_now)} a week"),
     ]
 
 
@@ -187,7 +188,8 @@ def notes_html(plan: Plan, links: bool = True) -> str:
     if shown:
         items = "".join(f"<li>{_esc(lo.name)}: {_esc(lo.detail)} ({_esc(routine.RULES[lo.rule].title)})</li>"
                         for lo in shown)
-        parts.append(f"<details><summary>Left out for you ({len(shown)})</summary><ul>{items}</ul></details>")
+        parts.append(f"<details{'' if links else ' open'}><summary>Left out for you ({len(shown)})</summary>"
+                     f"<ul>{items}</ul></details>")
     return "".join(parts)
 
 
@@ -238,10 +240,20 @@ ol { margin: .1rem 0 .1rem 1.2rem; padding: 0; }
 .routine-card figcaption { font-weight: bold; font-size: .9em; }
 .drawing svg { width: 100%; height: auto; max-height: 7rem; }
 .handout-details .routine-card .drawing svg { max-height: 9rem; }
+.week-grid { font-size: .9em; }
+.week-grid { table-layout: fixed; font-size: .85em; }
+.week-grid th, .week-grid td { padding: .1rem .3rem; line-height: 1.2; }
+.week-grid th:nth-child(1) { width: 4.2rem; }
+.week-grid th:nth-child(2) { width: 9.5rem; }
+.week-grid td.thumb { padding: .05rem; }
+.week-grid td.thumb svg { max-height: 2.2rem; }
+.week-grid .day { text-align: center; width: 2.7rem; }
+.week-grid td.why { font-size: .85em; }
+.week .stop { font-size: .85em; padding: .25rem .5rem; }
 .profile th { width: 11rem; }
 @page { size: A4; margin: 12mm; }
 @media print {
-  body { margin: 0; font-size: 9.5pt; }
+  body { margin: 0; font-size: 9pt; }
   .page { break-after: page; page-break-after: always; }
   .page:last-child { break-after: auto; page-break-after: auto; }
   a { color: inherit; text-decoration: none; }
@@ -275,8 +287,8 @@ def handout_html(plan: Plan, library=None) -> str:
     weeks = "".join(
         f'<section class="page week" id="week-{w.number}"><h2>Week {w.number}</h2>'
         f'<p class="stop"><strong>Stop if it gets worse.</strong> {_esc(STOP_RULE)}</p>'
-        f"{week_table_html(w, links=False)}"
-        f"{_week_gallery(plan, w, library)}</section>"
+        f"<p>{_esc(week_range(w))}. {len(w.sessions)} sessions of up to {plan.profile.minutes_per_session} "
+        f"minutes.</p>{week_grid_html(w, library)}</section>"
         for w in plan.weeks
     )
     details = (f'<section class="page handout-details"><h2>How to do each exercise</h2>'
@@ -288,17 +300,42 @@ def handout_html(plan: Plan, library=None) -> str:
             f"<body>{cover}{weeks}{details}</body></html>\n")
 
 
-def _week_gallery(plan: Plan, week, library) -> str:
-    ids: dict[str, None] = {}
-    for session in week.sessions:
-        for item in session.items:
-            ids.setdefault(item.exercise_id, None)
-    cards = "".join(
-        f'<figure class="routine-card"><div class="drawing">{_svg_with_title(library.get(i))}</div>'
-        f"<figcaption>{_esc(library.get(i).name)}</figcaption></figure>"
-        for i in ids
-    )
-    return f'<div class="routine-gallery">{cards}</div>' if cards else ""
+def _build_note(item: PlanItem) -> str:
+    """"(full dose)" or "(builds to 8)": the reps part of the why, short enough for the printed grid."""
+    if item.reps is None or item.target_reps is None:
+        return ""
+    return " (full dose)" if item.reps >= item.target_reps else f" (builds to {item.target_reps})"
+
+
+def week_grid_html(week, library) -> str:
+    """One printed week: a row per exercise (drawing, dose, why) with a tick box on each day it is planned,
+    and a row for the walks. One row per exercise, not per day, so a week fits on one page."""
+    days = [d for d in week.days if (d.session and d.session.items) or d.aerobic]
+    rows: dict[str, tuple[PlanItem, set[int]]] = {}
+    for day in days:
+        for item in day.session.items if day.session else ():
+            first, on = rows.setdefault(item.exercise_id, (item, set()))
+            on.add(day.index)
+    head = "".join(f'<th scope="col" class="day">{d.date:%a}<br>{d.date.day} {d.date:%b}</th>' for d in days)
+    body = []
+    for ex_id, (item, on) in rows.items():
+        ex = library.get(ex_id)
+        ticks = "".join(f'<td class="day">{"&#9744;" if d.index in on else ""}</td>' for d in days)
+        body.append(
+            f'<tr><td class="thumb"><div class="drawing">{_svg_with_title(ex)}</div></td>'
+            f"<td><strong>{_esc(item.name)}</strong>: {_esc(item.dose_text)}{_build_note(item)}</td>"
+            f'<td class="why">{_esc(" ".join(t for r, t in item.reasons if r != "reps-by-pain"))}</td>{ticks}</tr>'
+        )
+    if week.aerobic and any(d.aerobic for d in days):
+        first = next(d.aerobic for d in days if d.aerobic)
+        ticks = "".join(f'<td class="day">{f"{d.aerobic.minutes}&nbsp;min<br>&#9744;" if d.aerobic else ""}</td>'
+                        for d in days)
+        body.append(f'<tr><td class="thumb"><div class="drawing">{_svg_with_title(library.get(first.exercise_id))}'
+                    f"</div></td><td><strong>{_esc(first.name)}</strong>: {first.minutes} minutes</td>"
+                    f'<td class="why">{_esc(first.why)}</td>{ticks}</tr>')
+    return (f'<table class="week-grid"><caption>Tick each box when you have done it.</caption><thead><tr>'
+            f'<th scope="col">Drawing</th><th scope="col">Exercise and dose</th><th scope="col">Why this is here</th>'
+            f"{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -507,17 +544,25 @@ def write_exports(plan: Plan, folder: Path | str, name: str = "my-back-routine",
 # --------------------------------------------------------------------------------------------------------------
 
 
+def weekly_totals(plan: Plan) -> tuple[tuple[tuple[str, float], ...], ...]:
+    """Minutes per kind of exercise for each week, in the chart's order (what the chart draws)."""
+    _require_plan(plan)
+    return tuple(tuple((c, round(w.minutes_by_category().get(c, 0.0), 6)) for c in CATEGORIES) for w in plan.weeks)
+
+
 def weekly_minutes_chart(plan: Plan) -> Figure:
     """Stacked bars: planned minutes each week, by kind of exercise."""
-    _require_plan(plan)
-    weeks = [w.number for w in plan.weeks]
-    totals = [w.minutes_by_category() for w in plan.weeks]
+    return _chart(weekly_totals(plan))
+
+
+def _chart(totals) -> Figure:
+    weeks = list(range(1, len(totals) + 1))
     with matplotlib.rc_context(RC_PARAMS):
         fig = Figure(figsize=(6.4, 3.4), layout="constrained")
         ax = fig.add_subplot()
         bottom = [0.0] * len(weeks)
-        for cat, (colour, label) in CATEGORIES.items():
-            values = [t.get(cat, 0.0) for t in totals]
+        for n, (cat, (colour, label)) in enumerate(CATEGORIES.items()):
+            values = [dict(t)[cat] for t in totals]
             if not any(values):
                 continue
             ax.bar(weeks, values, bottom=bottom, color=colour, label=label, width=0.7)
@@ -546,8 +591,14 @@ def weekly_minutes_alt(plan: Plan) -> str:
 
 
 def chart_svg(plan: Plan) -> str:
-    """The weekly chart as inline SVG text (for the widget's HTML view)."""
+    """The weekly chart as inline SVG text (for the widget's HTML view); the same totals are drawn once."""
+    return _chart_svg(weekly_totals(plan))
+
+
+@functools.lru_cache(maxsize=64)
+def _chart_svg(totals) -> str:
     buf = io.StringIO()
-    weekly_minutes_chart(plan).savefig(buf, format="svg", metadata={"Date": None})
+    with matplotlib.rc_context(RC_PARAMS):
+        _chart(totals).savefig(buf, format="svg", metadata={"Date": None})
     svg = buf.getvalue()
     return svg[svg.find("<svg"):]

@@ -333,6 +333,10 @@ def aerobic_build(minutes_now: int, days_now: int, weeks: int) -> tuple[AerobicW
     return tuple(out)
 
 
+def _days(n: int) -> str:
+    return "1 day" if n == 1 else f"{n} days"
+
+
 def spread_days(count: int, days_in_week: int = 7) -> tuple[int, ...]:
     """``count`` distinct weekdays (0 = the plan's first day) spread evenly through the week."""
     return tuple(sorted({(i * days_in_week) // count for i in range(count)})) if count else ()
@@ -357,9 +361,14 @@ class PlanItem:
     per_side: bool
     seconds: int                 # time to do the dose once, rests included
     rules: tuple[str, ...]
-    why: str
+    reasons: tuple[tuple[str, str], ...]   # (rule id, plain sentence) for each rule that put it here
     paired_with: str | None = None
     target_reps: int | None = None
+
+    @property
+    def why(self) -> str:
+        """The "why this is here" line."""
+        return " ".join(sentence for _, sentence in self.reasons)
 
     @property
     def dose_text(self) -> str:
@@ -625,17 +634,17 @@ def _item(ex, profile: Profile, reps: int | None, paired_with: str | None, partn
     dose = ex.dose
     kind = _kind(ex, profile.phase)
     rules = [PHASE_RULE[profile.phase]]
-    why = [_WHY_PHASE[(profile.phase, kind)]]
+    why = [(PHASE_RULE[profile.phase], _WHY_PHASE[(profile.phase, kind)])]
     if paired_with:
         rules.append("pair-front-back")
-        why.append(f"Paired with {partner_name}: " + ("each tummy exercise comes with a back exercise."
-                                                       if front else "the back exercise that balances it."))
+        why.append(("pair-front-back", f"Paired with {partner_name}: " + (
+            "each tummy exercise comes with a back exercise." if front else "the back exercise that balances it.")))
     if reps is not None:
         rules.append("reps-by-pain")
         if dose.reps is not None and reps < dose.reps:
-            why.append(f"{reps} times for now: add 1 or 2 only if your pain is no worse the next day.")
+            why.append(("reps-by-pain", f"{reps} times for now: add 1 or 2 only if your pain is no worse the next day."))
         else:
-            why.append(f"{reps} times is the full dose: keep it while your pain stays settled.")
+            why.append(("reps-by-pain", f"{reps} times is the full dose: keep it while your pain stays settled."))
     if profile.aggravated_by:
         rules.append("leave-out-aggravating")
     if _needs(ex):
@@ -644,7 +653,7 @@ def _item(ex, profile: Profile, reps: int | None, paired_with: str | None, partn
     return PlanItem(
         exercise_id=ex.id, name=ex.name, category=ex.category, core_role=ex.core_role, sets=dose.sets, reps=reps,
         hold_seconds=dose.hold_seconds, per_side=dose.per_side, seconds=int(dose.session_seconds(reps)),
-        rules=tuple(rules), why=" ".join(why), paired_with=paired_with, target_reps=dose.reps,
+        rules=tuple(rules), reasons=tuple(why), paired_with=paired_with, target_reps=dose.reps,
     )
 
 
@@ -777,7 +786,7 @@ def build_plan(profile: Profile, answers: Mapping[str, bool | None], clinician_c
         walks: dict[int, AerobicItem] = {}
         aw = build[w] if build else None
         if aw is not None:
-            why = (f"Week {week_no}: {aw.minutes} minutes on {aw.days} days. It grows by up to "
+            why = (f"Week {week_no}: {aw.minutes} minutes on {_days(aw.days)}. It grows by up to "
                    f"{WALK_STEP_MINUTES} minutes and {WALK_STEP_DAYS} day a week, toward about "
                    f"{WALK_GOAL_MINUTES} minutes, {WALK_GOAL_DAYS} times a week.")
             if profile.aerobic != "walking":
