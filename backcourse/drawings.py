@@ -24,7 +24,7 @@ INCHES_PER_METRE = 1.3
 #: Narrowest panel, in metres: the width of a figure lying down with room for its arrow.
 MIN_PANEL_WIDTH = 2.3
 MIN_PANEL_HEIGHT = 0.85
-MARGIN = 0.12
+MARGIN = 0.16
 
 BODY = PALETTE["blue"]
 FAR = PALETTE["sky"]
@@ -51,6 +51,8 @@ def _prop_extent(pose: Pose, prop: Prop) -> tuple[float, float, float, float]:
     """(xmin, xmax, ymin, ymax) a prop occupies, for sizing the panel."""
     x, y = _prop_anchor(pose, prop)
     if prop.kind == "roller":
+        if pose.view == "above":
+            return x - 0.08, x + 0.08, y - 0.31, y + 0.31
         half = 0.45 if prop.along else 0.08
         return x - half, x + half, 0.0, 0.16
     if prop.kind in ("chair", "bench"):
@@ -89,8 +91,9 @@ def _bounds(ex: Exercise) -> tuple[float, float, float, float]:
             xs.append(x + ox)
             ys.append(y + oy)
     if ex.pose.view == "above":
+        hip_y = ex.pose.keypoints(0.0)["hip"][1]
         xs += [min(xs) - 0.18, max(xs) + 0.18]
-        ys += [min(ys) - 0.15, max(ys) + 0.15]
+        ys += [min(min(ys) - 0.15, hip_y - 0.38), max(max(ys) + 0.15, hip_y + 0.38)]
     if ex.pose.grounded:
         ys.append(0.0)
     x0, x1, y0, y1 = min(xs) - MARGIN, max(xs) + MARGIN, min(ys) - MARGIN, max(ys) + MARGIN
@@ -160,7 +163,9 @@ def _draw_props(ax, ex: Exercise, x0: float, x1: float) -> None:
             for x, y in pose.keypoints(t).values():
                 xs.append(x)
                 ys.append(y)
-        left, right, low, high = min(xs) - 0.18, max(xs) + 0.18, min(ys) - 0.15, max(ys) + 0.15
+        hip_y = pose.keypoints(0.0)["hip"][1]
+        left, right = min(xs) - 0.18, max(xs) + 0.18
+        low, high = min(min(ys) - 0.15, hip_y - 0.38), max(max(ys) + 0.15, hip_y + 0.38)
         ax.add_patch(FancyBboxPatch((left, low), right - left, high - low, boxstyle="round,pad=0,rounding_size=0.05",
                                     facecolor=PALETTE["green"], alpha=0.18, edgecolor=PALETTE["green"],
                                     linewidth=1.2, zorder=0))
@@ -175,7 +180,10 @@ def _draw_props(ax, ex: Exercise, x0: float, x1: float) -> None:
     for prop in pose.props:
         x, y = _prop_anchor(pose, prop)
         if prop.kind == "roller":
-            if prop.along:
+            if pose.view == "above":  # a roller across the body, seen from the ceiling, under the figure
+                ax.add_patch(FancyBboxPatch((x - 0.075, y - 0.3), 0.15, 0.6, boxstyle="round,pad=0,rounding_size=0.03",
+                                            facecolor=PALETTE["orange"], edgecolor=PROP, linewidth=1.2, zorder=0.8))
+            elif prop.along:
                 ax.add_patch(FancyBboxPatch((x - 0.45, 0.0), 0.9, 0.15, boxstyle="round,pad=0,rounding_size=0.075",
                                             facecolor=PALETTE["orange"], edgecolor=PROP, linewidth=1.2, zorder=2))
             else:
@@ -225,7 +233,8 @@ def _draw_arrows(ax, ex: Exercise) -> None:
     """The path each named key point travels, as an arrow from its start position."""
     ox, oy = ex.pose.arrow_offset
     for name in ex.pose.arrows:
-        path = [(x + ox, y + oy) for x, y in (ex.pose.keypoints(t)[name] for t in _SAMPLES)]
+        samples = (0.0, 1.0) if ex.pose.arrow_path == "straight" else _SAMPLES
+        path = [(x + ox, y + oy) for x, y in (ex.pose.keypoints(t)[name] for t in samples)]
         length = sum(math.dist(a, b) for a, b in zip(path, path[1:]))
         if length < 0.05:
             continue

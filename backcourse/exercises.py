@@ -157,8 +157,8 @@ class BodyPose(BaseModel):
     @classmethod
     def _scale_range(cls, value: dict[str, float]) -> dict[str, float]:
         for name, factor in value.items():
-            if not 0.2 <= factor <= 1.0:
-                raise FieldProblem(f"scale.{name}", factor, "a segment can be shortened to between 0.2 and 1.0")
+            if not 0.1 <= factor <= 1.0:
+                raise FieldProblem(f"scale.{name}", factor, "a segment can be shortened to between 0.1 and 1.0")
         return value
 
     def face_angle(self) -> float | None:
@@ -257,6 +257,7 @@ class Pose(BaseModel):
     end: BodyPose
     arrows: list[Keypoint] = Field(min_length=1)
     arrow_offset: Point = (0.0, 0.0)
+    arrow_path: Literal["follow", "straight"] = "follow"  # straight: a plain arrow from start to end
     anchor: Keypoint | None = None
     grounded: bool = True
     view: Literal["side", "above"] = "side"
@@ -271,9 +272,21 @@ class Pose(BaseModel):
         return data
 
     @model_validator(mode="after")
-    def _above_is_not_grounded(self) -> "Pose":
+    def _checks(self) -> "Pose":
         if self.view == "above" and self.grounded:
             raise FieldProblem("grounded", self.grounded, "a figure seen from above has no floor: set grounded: false")
+        # Angles move exactly as written, so a turn of more than half a circle is almost always a typo
+        # (270 -> 5 swings the arm backwards over the head; 270 -> 365 lifts it forwards).
+        for name in ("spine", "neck", "near_arm", "far_arm", "near_leg", "far_leg"):
+            a, b = getattr(self.start, name), getattr(self.end, name)
+            pairs = [(a, b, "")] if not isinstance(a, tuple) else [(x, y, f"[{i}]") for i, (x, y) in enumerate(zip(a, b))]
+            for x, y, index in pairs:
+                if abs(y - x) > 180:
+                    short = y - 360 if y > x else y + 360
+                    raise FieldProblem(
+                        f"end.{name}{index}", y,
+                        f"turns {abs(y - x):g} degrees from the start's {x:g}, the long way round; write {short:g}",
+                    )
         return self
 
     def at(self, t: float) -> BodyPose:
