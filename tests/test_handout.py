@@ -92,7 +92,10 @@ def test_html_handout_is_printable_one_week_per_page(plan, written):
     for week in plan.weeks:
         for session in week.sessions:
             for item in session.items:
-                assert handout._esc(item.why) in text
+                # on paper: the why without the reps sentence (the cover explains building up), and the
+                # dose with "(full dose)" or "(builds to N)"
+                assert handout._esc(" ".join(t for r, t in item.reasons if r != "reps-by-pain")) in text
+                assert f"{handout._esc(item.dose_text)}{handout._build_note(item)}" in text
 
 
 def test_markdown_handout_has_every_week_the_rule_and_drawings(plan, written):
