@@ -7,6 +7,7 @@ interprets symptoms or suggests a diagnosis.
 
 from __future__ import annotations
 
+import html
 import os
 import tempfile
 import textwrap
@@ -43,6 +44,27 @@ def weekly_rows(weeks: Sequence[analysis.Week]) -> list[tuple[str, ...]]:
         rows.append((str(w.number), f"{w.start:%d %b} - {w.end:%d %b %Y}", str(w.days_logged), _fmt(w.mean), rng,
                      str(w.minutes_walked), str(w.flare_days), str(w.exercises_done)))
     return rows
+
+
+def weekly_table_html(weeks: Sequence[analysis.Week]) -> str:
+    """The weekly table as HTML for the notebook (scrolls sideways on a narrow screen)."""
+    head = "".join(f"<th>{html.escape(h.replace(chr(10), ' '))}</th>" for h in TABLE_HEADER)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>" for row in weekly_rows(weeks)
+    )
+    return (
+        '<div style="overflow-x:auto"><table class="diary-weekly">'
+        "<caption>Week by week: averages are of each day's average pain (0 = no pain, 10 = worst pain "
+        "imaginable)</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+    )
+
+
+def flare_up_text(flares: Sequence[analysis.FlareUp]) -> str:
+    """One line per flare-up day, or a sentence saying there were none."""
+    if not flares:
+        return "No flare-up days."
+    return "\n".join(f"{f.date:%a %d %b %Y}: average pain {f.mean:.1f}, {f.reason}." for f in flares)
 
 
 def _wrap(text: str, width: int = 92) -> str:

@@ -2,7 +2,7 @@
 
 Why made up: the book must show real-looking charts without anyone's health data, and nbval needs the same
 output on every run. The story is invented to exercise every part of the charts (an easing episode, missed
-days, a flare-up after lifting, two routine changes, walking building up); it is not a typical course of back
+days, a flare-up after lifting and a bad day after a long drive, two routine changes, walking building up); it is not a typical course of back
 pain and proves nothing.
 
 Regenerate the committed file with ``python -m backcourse.sample_data`` (a test checks it is up to date).
@@ -49,18 +49,21 @@ def generate(seed: int = SEED, start: date = START, weeks: int = WEEKS) -> list[
     """The sample entries, in the order a person would have added them."""
     rng = random.Random(seed)
     entries: list[Entry] = []
-    flare_day = start + timedelta(days=7 * 6 + 3)  # Thursday of week 7
+    flare_day = start + timedelta(days=7 * 6 + 3)  # Thursday of week 7: marked as a flare-up
+    bad_day = start + timedelta(days=7 * 10 + 2)  # Wednesday of week 11: a bad day, not marked
     for offset in range(weeks * 7):
         day = start + timedelta(days=offset)
         week = offset // 7 + 1
         routine_day = offset in (0, 14, 56)
-        if not routine_day and day != flare_day and rng.random() < 0.13:
+        if not routine_day and day not in (flare_day, bad_day) and rng.random() < 0.13:
             continue  # a missed day
         # Pain eases from about 6.5 to about 2.5, quicker at first.
         level = 2.5 + 4.0 * (0.82 ** (offset / 7))
         flare = day == flare_day
         if flare:
-            level += 3.5
+            level += 4.5
+        elif day == bad_day:
+            level += 4.0
         elif flare_day < day <= flare_day + timedelta(days=3):
             level += 2.0 - 0.6 * (day - flare_day).days
         stage = _stage(week)
@@ -80,6 +83,8 @@ def generate(seed: int = SEED, start: date = START, weeks: int = WEEKS) -> list[
                 tags.append("routine:maintenance")
             if flare:
                 tags.append("lifting")
+            elif day == bad_day:
+                tags.append("long drive")
             elif rng.random() < 0.12:
                 tags.append(rng.choice(("sitting", "poor sleep", "stress", "long drive")))
             exercises = ()
