@@ -311,20 +311,29 @@ def week_grid_html(week, library) -> str:
     """One printed week: a row per exercise (drawing, dose, why) with a tick box on each day it is planned,
     and a row for the walks. One row per exercise, not per day, so a week fits on one page."""
     days = [d for d in week.days if (d.session and d.session.items) or d.aerobic]
-    rows: dict[str, tuple[PlanItem, set[int]]] = {}
+    rows: dict[str, tuple[PlanItem, set[int], dict[str, str]]] = {}
     for day in days:
         for item in day.session.items if day.session else ():
-            first, on = rows.setdefault(item.exercise_id, (item, set()))
+            first, on, partners = rows.setdefault(item.exercise_id, (item, set(), {}))
             on.add(day.index)
+            if item.paired_with:
+                partners.setdefault(item.paired_with, next(
+                    t for r, t in item.reasons if r == "pair-front-back").split(":", 1)[0][len("Paired with "):])
     head = "".join(f'<th scope="col" class="day">{d.date:%a}<br>{d.date.day} {d.date:%b}</th>' for d in days)
     body = []
-    for ex_id, (item, on) in rows.items():
+    for ex_id, (item, on, partners) in rows.items():
         ex = library.get(ex_id)
+        reasons = []
+        for rule, text in item.reasons:
+            if rule == "pair-front-back":   # every partner of the week, not only the first session's
+                text = f"Paired with {' or '.join(partners.values())}:{text.split(':', 1)[1]}"
+            if rule != "reps-by-pain":      # the dose column and the cover say how reps build up
+                reasons.append(text)
         ticks = "".join(f'<td class="day">{"&#9744;" if d.index in on else ""}</td>' for d in days)
         body.append(
             f'<tr><td class="thumb"><div class="drawing">{_svg_with_title(ex)}</div></td>'
             f"<td><strong>{_esc(item.name)}</strong>: {_esc(item.dose_text)}{_build_note(item)}</td>"
-            f'<td class="why">{_esc(" ".join(t for r, t in item.reasons if r != "reps-by-pain"))}</td>{ticks}</tr>'
+            f'<td class="why">{_esc(" ".join(reasons))}</td>{ticks}</tr>'
         )
     if week.aerobic and any(d.aerobic for d in days):
         first = next(d.aerobic for d in days if d.aerobic)

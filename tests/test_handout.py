@@ -89,13 +89,21 @@ def test_html_handout_is_printable_one_week_per_page(plan, written):
     for ex_id in plan.exercise_ids():
         alt = handout.drawing_alt(routine.default_library().get(ex_id))
         assert f'aria-label="{handout._esc(alt, quote=True)}"' in text
+    lib = routine.default_library()
     for week in plan.weeks:
+        partners: dict[str, list[str]] = {}
         for session in week.sessions:
             for item in session.items:
-                # on paper: the why without the reps sentence (the cover explains building up), and the
-                # dose with "(full dose)" or "(builds to N)"
-                assert handout._esc(" ".join(t for r, t in item.reasons if r != "reps-by-pain")) in text
+                # on paper: the phase reason, the dose with "(full dose)" or "(builds to N)", and every
+                # partner of a paired exercise that week
+                assert handout._esc(item.reasons[0][1]) in text
                 assert f"{handout._esc(item.dose_text)}{handout._build_note(item)}" in text
+                if item.paired_with:
+                    names = partners.setdefault(item.exercise_id, [])
+                    if lib.get(item.paired_with).name not in names:
+                        names.append(lib.get(item.paired_with).name)
+        for names in partners.values():
+            assert handout._esc(f"Paired with {' or '.join(names)}:") in text
 
 
 def test_markdown_handout_has_every_week_the_rule_and_drawings(plan, written):
