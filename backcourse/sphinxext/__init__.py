@@ -10,7 +10,7 @@ from . import overview
 from . import chapters  # chapter-table directive, learning-time role (instructor guide, syllabi)
 from . import launch  # launch buttons only on .ipynb pages (chapters' buttons would open raw .md files)
 from . import bibstyle  # pybtex style 'course': author-year labels, the same for a source on every page
-from . import assets  # each inline script once per page (Sphinx 7.4 repeats them; thebe's then throws)
+from . import htmlfixes  # fixes to Sphinx's HTML found by the browser tests (repeated scripts, citation roles)
 
 
 def setup(app):
@@ -18,5 +18,5 @@ def setup(app):
     chapters.setup(app)
     launch.setup(app)
     bibstyle.setup(app)
-    assets.setup(app)
+    htmlfixes.setup(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "0.1"}
