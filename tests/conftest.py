@@ -70,3 +70,6 @@ def book() -> BookBuild:
     """
     parent = Path(os.environ.get("BACKCOURSE_BUILD_PARENT", ROOT))
     return build_book(parent)
+
+
+from browser_support import pytest_terminal_summary  # noqa: E402,F401  (prints where the browser screenshots are)
