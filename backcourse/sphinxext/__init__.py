@@ -11,6 +11,7 @@ from . import chapters  # chapter-table directive, learning-time role (instructo
 from . import launch  # launch buttons only on .ipynb pages (chapters' buttons would open raw .md files)
 from . import bibstyle  # pybtex style 'course': author-year labels, the same for a source on every page
 from . import htmlfixes  # fixes to Sphinx's HTML found by the browser tests (repeated scripts, citation roles)
+from . import library  # exercise-index and exercise-library directives, drawn from data/exercises.yaml
 
 
 def setup(app):
@@ -19,4 +20,5 @@ def setup(app):
     launch.setup(app)
     bibstyle.setup(app)
     htmlfixes.setup(app)
+    library.setup(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "0.1"}

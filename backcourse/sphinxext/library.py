@@ -1,0 +1,258 @@
+"""The exercise library chapter, rendered at build time from ``data/exercises.yaml``.
+
+Two directives, so the chapter's own prose can sit around them:
+
+``{exercise-index}``
+    A table of every exercise (name, category, phases, equipment, position, core role). A small script
+    shipped with this extension (``static/library-sort.js``, no CDN) lets a reader sort it by any column.
+``{exercise-library}``
+    A section per exercise, grouped by category, each with the label ``ex-<id>`` so any page can link to
+    it with ``{ref}`ex-bird-dog```: its drawing (an SVG written into the build, with alt text from the data),
+    steps, tips, dose, cautions, phases, equipment, easier and harder versions, muscles, the evidence line
+    with its citation, and what a seed post got wrong.
+
+The entries are written as MyST text and parsed in place, so labels, cross-references and citations go
+through Sphinx exactly as if the text were typed into the page; nothing about an exercise is copied by hand.
+The page is rebuilt whenever the data file or the drawing code changes.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from docutils import nodes
+from docutils.statemachine import StringList
+from sphinx.util.docutils import SphinxDirective
+from sphinx.util.osutil import relative_uri
+
+from .. import drawings
+from .. import exercises as exlib
+
+#: Folder inside the HTML output that holds the drawings.
+DRAWINGS_DIR = "_images/exercises"
+STATIC = Path(__file__).parent / "static"
+
+#: Sections of the library chapter, in order. Use-with-care entries get their own section at the end.
+GROUPS = (
+    ("stretch", "Stretches"),
+    ("mobility", "Mobility"),
+    ("strengthen", "Strengthening"),
+    ("aerobic", "Aerobic activity"),
+    ("self-massage", "Self-massage"),
+    ("use-with-care", "Use with care"),
+)
+
+
+def group_of(ex: exlib.Exercise) -> str:
+    return "use-with-care" if ex.use_with_care else ex.category
+
+
+def _sources() -> list[Path]:
+    """Files whose change must re-render the chapter."""
+    return [exlib.DEFAULT_PATH, Path(exlib.__file__), Path(drawings.__file__), Path(__file__)]
+
+
+def write_drawings(library: exlib.Library, outdir: Path, only_missing: bool = False) -> list[Path]:
+    """Write each exercise's start-and-end drawing as ``<outdir>/_images/exercises/<id>.svg``.
+
+    A file is rewritten only when its text changes, so an unchanged drawing keeps its date.
+    """
+    folder = Path(outdir) / DRAWINGS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for ex in library:
+        path = folder / f"{ex.id}.svg"
+        if only_missing and path.exists():
+            continue
+        svg = drawings.exercise_svg(ex)
+        if not path.exists() or path.read_text(encoding="utf-8") != svg:
+            path.write_text(svg, encoding="utf-8")
+            written.append(path)
+    return written
+
+
+def _svg_size(svg_path: Path) -> tuple[int, int]:
+    """Width and height of an SVG in CSS pixels (matplotlib writes points), for the img tag's aspect ratio."""
+    head = svg_path.read_text(encoding="utf-8")[:2000]
+    width = float(re.search(r'width="([\d.]+)pt"', head).group(1))
+    height = float(re.search(r'height="([\d.]+)pt"', head).group(1))
+    return round(width * 4 / 3), round(height * 4 / 3)
+
+
+def _join(items: list[str]) -> str:
+    return ", ".join(items)
+
+
+def _escape_myst(text: str) -> str:
+    """Keep data text literal in MyST: no accidental emphasis, roles or HTML."""
+    return re.sub(r"([*_`<>\[\]\\{}])", r"\\\1", text)
+
+
+def facts_line(ex: exlib.Exercise) -> str:
+    """The at-a-glance line: category, core role, position, equipment, phases."""
+    needs = [exlib.label(e) for e in ex.equipment if e != "none"] or ["nothing"]
+    parts = [
+        f"**{exlib.label(ex.category).capitalize()}**" + (f" ({ex.kind})" if ex.kind != "exercise" else ""),
+        f"core: {exlib.label(ex.core_role)}",
+        exlib.label(ex.position),
+        f"needs: {_join(needs)}",
+        f"phases: {_join(ex.phases)}",
+    ]
+    return " · ".join(parts)
+
+
+def entry_markdown(ex: exlib.Exercise, img_src: str, size: tuple[int, int]) -> list[str]:
+    """The MyST text of one exercise's section (heading level 3 under its group)."""
+    e = _escape_myst
+    lines = [f"({ex.anchor})=", f"### {ex.name}", ""]
+    if ex.use_with_care:
+        lines += [
+            "```{admonition} Use with care",
+            ":class: warning",
+            e(ex.correction or ""),
+            "```",
+            "",
+        ]
+    lines += [f"{e(ex.summary)}", "", facts_line(ex), ""]
+    if ex.aliases:
+        lines += [f"*Also called:* {e(_join(ex.aliases))}.", ""]
+    width, height = size
+    lines += [
+        f'<img class="exercise-drawing" src="{html.escape(img_src)}" alt="{html.escape(drawings.alt_text(ex))}" '
+        f'width="{width}" height="{height}" loading="lazy">',
+        "",
+        "**How to do it**",
+        "",
+    ]
+    lines += [f"{i}. {e(step)}" for i, step in enumerate(ex.steps, 1)] + [""]
+    if ex.cues:
+        lines += ["**Tips**", ""] + [f"- {e(cue)}" for cue in ex.cues] + [""]
+    minutes = max(1, round(ex.dose.session_seconds() / 60))
+    lines += [f"**Dose to start with:** {e(ex.dose.describe())} (about {minutes} min each time).", ""]
+    lines += ["```{admonition} When to skip it or stop", ":class: caution"]
+    lines += [f"- {e(c)}" for c in ex.cautions] + ["```", ""]
+    links = []
+    if ex.easier:
+        links.append("**Easier:** " + ", ".join(f"{{ref}}`ex-{ref}`" for ref in ex.easier))
+    if ex.harder:
+        links.append("**Harder:** " + ", ".join(f"{{ref}}`ex-{ref}`" for ref in ex.harder))
+    if links:
+        lines += [" · ".join(links), ""]
+    lines += [f"**Muscles:** {e(_join(ex.muscles))}.", ""]
+    cite = f" {{cite:p}}`{ex.evidence_key}`" if ex.evidence_key else ""
+    lines += [f"**Evidence:** {e(ex.evidence)}{cite}", ""]
+    if ex.correction and not ex.use_with_care:
+        lines += [
+            "```{admonition} What a seed post got wrong",
+            ":class: note",
+            e(ex.correction),
+            "```",
+            "",
+        ]
+    return lines
+
+
+def index_markdown(library: exlib.Library) -> list[str]:
+    """A MyST list-table of every exercise, for the sortable index."""
+    lines = [
+        "```{list-table} Every exercise in the library. Select a column heading to sort by it.",
+        ":header-rows: 1",
+        ":class: exercise-index",
+        ":name: exercise-index-table",
+        "",
+        "* - Exercise",
+        "  - Category",
+        "  - Phases",
+        "  - Equipment",
+        "  - Position",
+        "  - Core role",
+    ]
+    for ex in library:
+        needs = [exlib.label(e) for e in ex.equipment if e != "none"] or ["none"]
+        category = "use with care" if ex.use_with_care else exlib.label(ex.category)
+        lines += [
+            f"* - {{ref}}`{_escape_myst(ex.name)} <{ex.anchor}>`",
+            f"  - {category}",
+            f"  - {_join(ex.phases)}",
+            f"  - {_join(needs)}",
+            f"  - {exlib.label(ex.position)}",
+            f"  - {exlib.label(ex.core_role)}",
+        ]
+    lines.append("```")
+    return lines
+
+
+class _LibraryDirective(SphinxDirective):
+    has_content = False
+
+    def _library(self) -> exlib.Library:
+        for path in _sources():
+            self.env.note_dependency(str(path))
+        try:
+            return exlib.load_library()
+        except exlib.LibraryError as exc:
+            raise self.error(str(exc)) from exc
+
+
+class ExerciseIndex(_LibraryDirective):
+    """A sortable table of every exercise, each name linking to its section."""
+
+    def run(self):
+        library = self._library()
+        container = nodes.container(classes=["exercise-index-wrapper"])
+        self.state.nested_parse(StringList(index_markdown(library)), self.content_offset, container)
+        return [container]
+
+
+class ExerciseLibrary(_LibraryDirective):
+    """A section per exercise, grouped by category, with drawing, steps, dose, cautions and evidence."""
+
+    def run(self):
+        library = self._library()
+        app = self.env.app
+        write_drawings(library, Path(app.outdir))
+        page_uri = app.builder.get_target_uri(self.env.docname)
+        lines: list[str] = []
+        for group, title in GROUPS:
+            members = [ex for ex in library if group_of(ex) == group]
+            if not members:
+                continue
+            lines += [f"({'library-' + group})=", f"## {title}", ""]
+            for ex in members:
+                src = relative_uri(page_uri, f"{DRAWINGS_DIR}/{ex.id}.svg")
+                size = _svg_size(Path(app.outdir) / DRAWINGS_DIR / f"{ex.id}.svg")
+                lines += entry_markdown(ex, src, size)
+        # Headings are allowed here: the sections join the page's own tree, after the directive's place.
+        holder = nodes.container()
+        self.state.nested_parse(StringList(lines), self.content_offset, holder, match_titles=True)
+        return holder.children
+
+
+def _add_static(app) -> None:
+    if app.builder.format == "html":
+        app.config.html_static_path.append(str(STATIC))
+
+
+def _page_assets(app, pagename, templatename, context, doctree) -> None:
+    """Load the sorting script and the library styles only on pages that show the library."""
+    if doctree is not None and any("exercise-index" in node.get("classes", []) for node in doctree.findall(nodes.table)):
+        app.add_js_file("library-sort.js", loading_method="defer")
+
+
+def _ensure_drawings(app, exception) -> None:
+    """After a build from cached pages into a fresh folder, write drawings that are missing."""
+    if exception is None and app.builder.format == "html":
+        try:
+            write_drawings(exlib.load_library(), Path(app.outdir), only_missing=True)
+        except exlib.LibraryError:
+            pass  # the directive has already reported it as a build error
+
+
+def setup(app):
+    app.add_directive("exercise-index", ExerciseIndex)
+    app.add_directive("exercise-library", ExerciseLibrary)
+    app.connect("builder-inited", _add_static)
+    app.connect("html-page-context", _page_assets)
+    app.connect("build-finished", _ensure_drawings)
