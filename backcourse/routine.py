@@ -561,7 +561,8 @@ def _kind(ex, phase: str) -> str | None:
         return category if category in ("stretch", "mobility") and not ex.loaded else None
     if phase == "recovering":
         if category == "strengthen":
-            return "core" if ex.isometric and set(ex.spine_motion) <= {"neutral"} else None
+            core = ex.core_role in ("front", "back", "side")
+            return "core" if core and ex.isometric and set(ex.spine_motion) <= {"neutral"} else None
         return category
     return category
 

@@ -64,8 +64,9 @@ def test_acute_plans_have_no_strengthening(profile, lib):
             assert ex.category in ("stretch", "mobility"), f"{ex.id} ({ex.category}) in an acute plan"
             assert not ex.loaded
         if profile.phase == "recovering" and ex.category == "strengthen":
-            # recovering-core: only isometric, neutral-spine strengthening
+            # recovering-core: only isometric, neutral-spine core strengthening
             assert ex.isometric and set(ex.spine_motion) == {"neutral"}, ex.id
+            assert ex.core_role in ("front", "back", "side"), ex.id
 
 
 @settings(max_examples=EXAMPLES, deadline=None)
