@@ -21,8 +21,8 @@ from .style import PALETTE, RC_PARAMS
 
 #: Inches of figure per metre of drawing: one scale for every exercise, so figures compare at a glance.
 INCHES_PER_METRE = 1.3
-#: Narrowest panel, in metres: the width of a figure lying down with room for its arrow.
-MIN_PANEL_WIDTH = 2.3
+#: Narrowest panel, in metres (a standing figure's panel is just wider than the figure and its arrow).
+MIN_PANEL_WIDTH = 1.2
 MIN_PANEL_HEIGHT = 0.85
 MARGIN = 0.16
 
@@ -291,18 +291,39 @@ def draw_exercise(ex: Exercise, t: float = 0.0) -> Figure:
     return fig
 
 
-def start_end_figure(ex: Exercise) -> Figure:
-    """Start (with the movement arrow) and end position side by side, at the course's one scale."""
+def start_end_figure(ex: Exercise, stacked: bool = False) -> Figure:
+    """Start (with the movement arrow) and end position, side by side or one above the other.
+
+    Both layouts use the course's one scale; the stacked one suits a phone when the figure lies down.
+    """
     bounds = _bounds(ex)
     width, height = bounds[1] - bounds[0], bounds[3] - bounds[2]
-    fig = _figure(2 * width + 0.1, height)
-    gap = 0.1 / (2 * width + 0.1)
-    left = fig.add_axes((0, 0, (1 - gap) / 2, 1))
-    right = fig.add_axes(((1 + gap) / 2, 0, (1 - gap) / 2, 1))
+    gap = 0.1
+    if stacked:
+        fig = _figure(width, 2 * height + gap)
+        share = height / (2 * height + gap)
+        top = fig.add_axes((0, 1 - share, 1, share))
+        bottom = fig.add_axes((0, 0, 1, share))
+        _panel(top, ex, bounds, 0.0, "Start", arrows=True, ghost=False)
+        _panel(bottom, ex, bounds, 1.0, "End", arrows=False, ghost=False)
+        fig.add_artist(matplotlib.lines.Line2D([0.03, 0.97], [0.5, 0.5], color="#dddddd", linewidth=1))
+        return fig
+    fig = _figure(2 * width + gap, height)
+    share = width / (2 * width + gap)
+    left = fig.add_axes((0, 0, share, 1))
+    right = fig.add_axes((1 - share, 0, share, 1))
     _panel(left, ex, bounds, 0.0, "Start", arrows=True, ghost=False)
     _panel(right, ex, bounds, 1.0, "End", arrows=False, ghost=False)
     fig.add_artist(matplotlib.lines.Line2D([0.5, 0.5], [0.06, 0.94], color="#dddddd", linewidth=1))
     return fig
+
+
+def drawing_size(ex: Exercise, stacked: bool = False) -> tuple[float, float]:
+    """Width and height in inches of :func:`start_end_figure` (pages reserve the space before it loads)."""
+    x0, x1, y0, y1 = _bounds(ex)
+    w, h = x1 - x0, y1 - y0
+    size = (w, 2 * h + 0.1) if stacked else (2 * w + 0.1, h)
+    return size[0] * INCHES_PER_METRE, size[1] * INCHES_PER_METRE
 
 
 def strip_figure(ex: Exercise, steps: tuple[float, ...] = (0.0, 0.5, 1.0)) -> Figure:
@@ -327,9 +348,9 @@ def figure_svg(fig: Figure) -> str:
     return buf.getvalue()
 
 
-def exercise_svg(ex: Exercise) -> str:
+def exercise_svg(ex: Exercise, stacked: bool = False) -> str:
     """The start-and-end drawing of an exercise as SVG text (the library chapter writes it to a file)."""
-    return figure_svg(start_end_figure(ex))
+    return figure_svg(start_end_figure(ex, stacked=stacked))
 
 
 _PROP_WORDS = {
@@ -362,4 +383,6 @@ def _join(words: list[str]) -> str:
     return ", ".join(words[:-1]) + " and " + words[-1]
 
 
-__all__ = ["alt_text", "draw_exercise", "exercise_svg", "figure_svg", "start_end_figure", "strip_figure"]
+__all__ = [
+    "alt_text", "draw_exercise", "drawing_size", "exercise_svg", "figure_svg", "start_end_figure", "strip_figure",
+]

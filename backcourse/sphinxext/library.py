@@ -54,8 +54,28 @@ def _sources() -> list[Path]:
     return [exlib.DEFAULT_PATH, Path(exlib.__file__), Path(drawings.__file__), Path(__file__)]
 
 
+#: A side-by-side drawing wider than this (CSS pixels) also gets a stacked version for phones.
+STACK_ABOVE_PX = 430
+#: Screens at most this wide show the stacked version.
+PHONE_MEDIA = "(max-width: 600px)"
+
+
+def _px(inches: float) -> int:
+    return round(inches * 96)
+
+
+def drawing_files(ex: exlib.Exercise) -> dict[str, tuple[int, int]]:
+    """File names of an exercise's drawings and their sizes in CSS pixels (side by side, maybe stacked)."""
+    w, h = drawings.drawing_size(ex)
+    files = {f"{ex.id}.svg": (_px(w), _px(h))}
+    if _px(w) > STACK_ABOVE_PX:
+        sw, sh = drawings.drawing_size(ex, stacked=True)
+        files[f"{ex.id}-stacked.svg"] = (_px(sw), _px(sh))
+    return files
+
+
 def write_drawings(library: exlib.Library, outdir: Path, only_missing: bool = False) -> list[Path]:
-    """Write each exercise's start-and-end drawing as ``<outdir>/_images/exercises/<id>.svg``.
+    """Write each exercise's drawings into ``<outdir>/_images/exercises/``.
 
     A file is rewritten only when its text changes, so an unchanged drawing keeps its date.
     """
@@ -63,22 +83,43 @@ def write_drawings(library: exlib.Library, outdir: Path, only_missing: bool = Fa
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for ex in library:
-        path = folder / f"{ex.id}.svg"
-        if only_missing and path.exists():
-            continue
-        svg = drawings.exercise_svg(ex)
-        if not path.exists() or path.read_text(encoding="utf-8") != svg:
-            path.write_text(svg, encoding="utf-8")
-            written.append(path)
+        for name in drawing_files(ex):
+            path = folder / name
+            if only_missing and path.exists():
+                continue
+            svg = drawings.exercise_svg(ex, stacked=name.endswith("-stacked.svg"))
+            if not path.exists() or path.read_text(encoding="utf-8") != svg:
+                path.write_text(svg, encoding="utf-8")
+                written.append(path)
     return written
 
 
-def _svg_size(svg_path: Path) -> tuple[int, int]:
-    """Width and height of an SVG in CSS pixels (matplotlib writes points), for the img tag's aspect ratio."""
-    head = svg_path.read_text(encoding="utf-8")[:2000]
-    width = float(re.search(r'width="([\d.]+)pt"', head).group(1))
-    height = float(re.search(r'height="([\d.]+)pt"', head).group(1))
-    return round(width * 4 / 3), round(height * 4 / 3)
+def picture_html(ex: exlib.Exercise, src_for) -> str:
+    """The drawing as ``<picture>``: stacked on a phone when side by side would be too small to read."""
+    files = drawing_files(ex)
+    alt = html.escape(drawings.alt_text(ex))
+    (main, (w, h)), *rest = files.items()
+    parts = ['<picture class="exercise-drawing">']
+    for name, (sw, sh) in rest:
+        parts.append(f'<source media="{PHONE_MEDIA}" srcset="{html.escape(src_for(name))}" width="{sw}" height="{sh}">')
+    parts.append(
+        f'<img class="exercise-drawing" src="{html.escape(src_for(main))}" alt="{alt}" width="{w}" height="{h}" '
+        f'loading="lazy">'
+    )
+    parts.append("</picture>")
+    return "\n".join(parts)
+
+
+def shown_aliases(ex: exlib.Exercise) -> list[str]:
+    """Aliases worth showing: not just the name with a dash or a plural s (those stay for searching)."""
+    name = exlib._normal(ex.name)
+    out: list[str] = []
+    for alias in ex.aliases:
+        a = exlib._normal(alias)
+        if a in (name, name + "s") or a.replace(" ", "") == name.replace(" ", ""):
+            continue
+        out.append(alias)
+    return out
 
 
 def _join(items: list[str]) -> str:
@@ -103,7 +144,7 @@ def facts_line(ex: exlib.Exercise) -> str:
     return " · ".join(parts)
 
 
-def entry_markdown(ex: exlib.Exercise, img_src: str, size: tuple[int, int]) -> list[str]:
+def entry_markdown(ex: exlib.Exercise, src_for) -> list[str]:
     """The MyST text of one exercise's section (heading level 3 under its group)."""
     e = _escape_myst
     lines = [f"({ex.anchor})=", f"### {ex.name}", ""]
@@ -116,12 +157,11 @@ def entry_markdown(ex: exlib.Exercise, img_src: str, size: tuple[int, int]) -> l
             "",
         ]
     lines += [f"{e(ex.summary)}", "", facts_line(ex), ""]
-    if ex.aliases:
-        lines += [f"*Also called:* {e(_join(ex.aliases))}.", ""]
-    width, height = size
+    aliases = shown_aliases(ex)
+    if aliases:
+        lines += [f"*Also called:* {e(_join(aliases))}.", ""]
     lines += [
-        f'<img class="exercise-drawing" src="{html.escape(img_src)}" alt="{html.escape(drawings.alt_text(ex))}" '
-        f'width="{width}" height="{height}" loading="lazy">',
+        picture_html(ex, src_for),
         "",
         "**How to do it**",
         "",
@@ -221,9 +261,7 @@ class ExerciseLibrary(_LibraryDirective):
                 continue
             lines += [f"({'library-' + group})=", f"## {title}", ""]
             for ex in members:
-                src = relative_uri(page_uri, f"{DRAWINGS_DIR}/{ex.id}.svg")
-                size = _svg_size(Path(app.outdir) / DRAWINGS_DIR / f"{ex.id}.svg")
-                lines += entry_markdown(ex, src, size)
+                lines += entry_markdown(ex, lambda name: relative_uri(page_uri, f"{DRAWINGS_DIR}/{name}"))
         # Headings are allowed here: the sections join the page's own tree, after the directive's place.
         holder = nodes.container()
         self.state.nested_parse(StringList(lines), self.content_offset, holder, match_titles=True)
