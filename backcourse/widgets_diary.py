@@ -168,7 +168,9 @@ class DiaryApp:
             f"Saving to your diary file: <code>{html.escape(str(view.diary.path))}</code> (change it with "
             "<code>DIARY_PATH</code> above)."
         )
-        self.title = w.HTML("<h3>Add an entry to your pain diary</h3>")
+        # A fixed first line: the notebook's stored output shows the start of this text, whatever the mode.
+        self.title = w.HTML("<h3>Add an entry to your pain diary</h3><p>Fill in what you know; only the date and "
+                            "your pain are needed.</p>")
         self.where = w.HTML(f"<p>{where}</p>")
         wide = w.Layout(width="100%", max_width="32em")
         self.date = w.DatePicker(description="Date", value=default_day, layout=wide)
@@ -289,14 +291,12 @@ class DiaryApp:
         self.file_message.value = _message("info", f"Wrote the report to {out}.")
 
     def redraw(self) -> None:
-        from IPython.display import display
-
+        """Replace the charts under the form. Outputs are set on the widget directly (not captured), so they
+        never leak into the notebook's stored cell output."""
         from .plots import pain_over_weeks, walking_and_pain_weeks
 
         entries, sample = self.view.shown()
-        self.charts.clear_output(wait=True)
-        with self.charts:
-            display(pain_over_weeks(entries, sample=sample))
-            display(walking_and_pain_weeks(entries, sample=sample))
-            change = analysis.change_from_baseline(analysis.weekly(entries))
-            print(change.message)
+        self.charts.outputs = ()
+        self.charts.append_display_data(pain_over_weeks(entries, sample=sample))
+        self.charts.append_display_data(walking_and_pain_weeks(entries, sample=sample))
+        self.charts.append_stdout(analysis.change_from_baseline(analysis.weekly(entries)).message + "\n")

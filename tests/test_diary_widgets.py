@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import matplotlib
 
@@ -66,6 +66,11 @@ def test_default_shows_the_sample_until_the_learner_saves_then_their_diary(learn
     assert diary.read_diary(learner_home) == [Entry(date=date(2025, 5, 2), pain=3)]
     assert view.shown() == ([Entry(date=date(2025, 5, 2), pain=3)], False)
     assert "Saved" in app.message.value
+    # The charts under the form were redrawn from the learner's one entry: two figures and the change note.
+    figures = [o for o in app.charts.outputs if o["output_type"] == "display_data"]
+    notes = [o["text"] for o in app.charts.outputs if o["output_type"] == "stream"]
+    assert len(figures) == 2 and notes == ["Week 1 needs at least 3 days with an entry to serve as your "
+                                           "baseline.\n"]
 
 
 def test_use_sample_false_shows_the_empty_own_diary(learner_home):
@@ -83,7 +88,8 @@ def test_sample_mode_never_writes_to_the_learner_data_folder(learner_home, monke
     assert view.practice and view.showing_sample
     assert learner_home.parent not in view.diary.path.parents
     app = DiaryApp(view, today=TODAY)
-    assert app.date.value == date(2025, 4, 14), "practice mode starts the day after the sample ends (fixed)"
+    sample_end = max(e.date for e in load_sample())
+    assert app.date.value == sample_end + timedelta(days=1), "practice mode starts the day after the sample ends"
     app.pain.value = 2
     app.save()
     assert len(view.entries()) == len(load_sample()) + 1
