@@ -363,8 +363,8 @@ _PROP_WORDS = {
 }
 
 
-def alt_text(ex: Exercise) -> str:
-    """Alt text from the data: the name, the starting position, what is used, and the movement."""
+def _start_words(ex: Exercise) -> str:
+    """Where the movement starts and what is used, e.g. "on hands and knees, with a mat"."""
     where = label(ex.position)
     extras = [_PROP_WORDS[p.kind] for p in ex.pose.props if p.kind != "water"]
     if "strap" in ex.equipment:
@@ -373,8 +373,21 @@ def alt_text(ex: Exercise) -> str:
         extras.append("a weight in the hands")
     if "mat" in ex.equipment and ex.position not in ("standing", "seated"):
         extras.append("a mat")
-    using = f", with {_join(extras)}" if extras else ""
-    return f"Drawing of {ex.name_in_sentence()}: {where}{using}; then {ex.movement}."
+    return where + (f", with {_join(extras)}" if extras else "")
+
+
+def alt_text(ex: Exercise) -> str:
+    """Alt text from the data: the name, the starting position, what is used, and the movement."""
+    return f"Drawing of {ex.name_in_sentence()}: {_start_words(ex)}; then {ex.movement}."
+
+
+def strip_alt_text(ex: Exercise, steps: tuple[float, ...] = (0.0, 0.5, 1.0)) -> str:
+    """Alt text for :func:`strip_figure`: how many moments are shown, then the position and movement."""
+    names = {0.0: "the start", 0.5: "halfway", 1.0: "the end"}
+    moments = _join([names.get(t, f"{round(t * 100)}% of the way") for t in steps])
+    count = {2: "Two", 3: "Three", 4: "Four", 5: "Five"}.get(len(steps), str(len(steps)))
+    return (f"{count} drawings of {ex.name_in_sentence()} in a row, at {moments}: {_start_words(ex)}; "
+            f"then {ex.movement}.")
 
 
 def _join(words: list[str]) -> str:
@@ -384,5 +397,6 @@ def _join(words: list[str]) -> str:
 
 
 __all__ = [
-    "alt_text", "draw_exercise", "drawing_size", "exercise_svg", "figure_svg", "start_end_figure", "strip_figure",
+    "alt_text", "draw_exercise", "drawing_size", "exercise_svg", "figure_svg", "start_end_figure", "strip_alt_text",
+    "strip_figure",
 ]
