@@ -128,10 +128,11 @@ def _rule_titles(ids: Iterable[str]) -> str:
 
 def blocked_html(blocked: Blocked) -> str:
     """The safety block, shown instead of a plan."""
-    kind = "Get help now" if blocked.status == safety.BLOCK_EMERGENCY else "Before you start"
+    kind = {safety.BLOCK_EMERGENCY: "Warning sign", safety.BLOCK_CLEARANCE: "Before you start"}.get(
+        blocked.status, "Safety check first")
     flagged = "".join(f"<li>{_esc(safety.QUESTIONS_BY_ID[q].text)}</li>" for q in blocked.screen.flagged)
     flagged_html = f"<p>You said yes to:</p><ul>{flagged}</ul>" if flagged else ""
-    return (f'<div class="routine-blocked routine-{_esc(blocked.status)}" role="alert">'
+    return (f'{PLAN_CSS}<div class="routine-blocked routine-{_esc(blocked.status)}" role="alert">'
             f"<p><strong>{kind}.</strong> {_esc(blocked.message)}</p>{flagged_html}"
             "<p>No plan is made until this is sorted out.</p></div>")
 
@@ -156,26 +157,48 @@ def _aerobic_html(day, links: bool) -> str:
 
 
 def week_table_html(week, links: bool = True) -> str:
-    """One week as a table: a row per day with its exercises (dose and why) and its walk."""
+    """One week as a table: a row per day with its session (exercises, dose and why) and its walk.
+
+    Two columns only (day, what to do), so the table reads on a phone."""
     rows = []
     for day in week.days:
+        parts = []
         if day.session and day.session.items:
             items = "".join(_item_html(i, links) for i in day.session.items)
-            ex = (f'<p class="session">Session {day.session.number}, about {round(day.session.minutes)} '
-                  f"minutes</p><ol>{items}</ol>")
+            parts.append(f'<p class="session">Session {day.session.number}, about {round(day.session.minutes)} '
+                         f"minutes</p><ol>{items}</ol>")
         elif day.session:
-            ex = "<p>Session: nothing fits your answers (see the notes).</p>"
-        else:
-            ex = '<span class="rest">No exercise session</span>'
-        rows.append(f"<tr><th scope=\"row\">{_esc(_short_date(day.date))}</th><td>{ex}</td>"
-                    f"<td>{_aerobic_html(day, links) or '&ndash;'}</td></tr>")
+            parts.append("<p>Session: nothing fits your answers (see the notes).</p>")
+        if day.aerobic:
+            parts.append(f'<p class="walk">{_aerobic_html(day, links)}</p>')
+        todo = "".join(parts) or '<p class="rest">Nothing planned: keep moving as usual.</p>'
+        rows.append(f'<tr><th scope="row">{_esc(_short_date(day.date))}</th><td>{todo}</td></tr>')
     walk = ""
     if week.aerobic:
         first = next(d.aerobic for d in week.days if d.aerobic)
-        walk = f'<p class="why">Walk: {_esc(first.why)}</p>'
+        walk = f'<p class="why">{_esc(first.name)}: {_esc(first.why)}</p>'
     return (f'<table class="routine-week"><caption>Week {week.number}: {_esc(week_range(week))}</caption>'
-            '<thead><tr><th scope="col">Day</th><th scope="col">Exercises and dose</th>'
-            f'<th scope="col">Aerobic</th></tr></thead><tbody>{"".join(rows)}</tbody></table>{walk}')
+            '<thead><tr><th scope="col">Day</th><th scope="col">What to do</th></tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>{walk}')
+
+
+#: Styles of the plan's HTML in the notebook and the book (scoped to .routine-plan, so nothing else changes).
+PLAN_CSS = """<style>
+.routine-plan table.routine-week { border-collapse: collapse; width: 100%; margin: .3rem 0 .6rem; }
+.routine-plan .routine-week th, .routine-plan .routine-week td { border: 1px solid #bbb; padding: .25rem .45rem;
+  vertical-align: top; text-align: left; }
+.routine-plan .routine-week th[scope=row] { white-space: nowrap; }
+.routine-plan .routine-week caption { text-align: left; font-weight: bold; }
+.routine-plan .routine-week p { margin: .1rem 0; }
+.routine-plan .routine-week ol { margin: .1rem 0 .2rem 1.1rem; padding: 0; }
+.routine-plan .why { color: #555; font-size: .88em; }
+.routine-plan .session { font-weight: bold; }
+.routine-plan details > summary { cursor: pointer; font-weight: bold; margin: .3rem 0; }
+.routine-gallery { display: grid; grid-template-columns: repeat(auto-fill, minmax(10rem, 1fr)); gap: .6rem; }
+.routine-gallery .routine-card { margin: 0; }
+.routine-gallery .drawing svg { width: 100%; height: auto; }
+.routine-blocked { border-left: .4rem solid #D55E00; background: #fbe3d5; color: #222; padding: .5rem .8rem; }
+</style>"""
 
 
 def notes_html(plan: Plan, links: bool = True) -> str:
@@ -202,10 +225,10 @@ def plan_html(plan: Plan | Blocked, links: bool = True) -> str:
         f"{week_table_html(w, links)}</details>"
         for w in plan.weeks
     )
-    return f'<div class="routine-plan">{notes_html(plan, links)}{weeks}</div>'
+    return f'{PLAN_CSS}<div class="routine-plan">{notes_html(plan, links)}{weeks}</div>'
 
 
-def gallery_html(plan: Plan, library, links: bool = True, steps: bool = False) -> str:
+def gallery_html(plan: Plan, library, links: bool = True, steps: bool = False, css: bool = True) -> str:
     """Every exercise in the plan with its drawing (and, for the handout, its steps)."""
     cards = []
     for ex_id in plan.exercise_ids():
@@ -220,7 +243,7 @@ def gallery_html(plan: Plan, library, links: bool = True, steps: bool = False) -
                 body += "<p><strong>Take care:</strong> " + _esc(" ".join(ex.cautions)) + "</p>"
         cards.append(f'<figure class="routine-card"><div class="drawing">{_svg_with_title(ex)}</div>'
                      f"<figcaption>{name}</figcaption>{body}</figure>")
-    return f'<div class="routine-gallery">{"".join(cards)}</div>'
+    return f'{PLAN_CSS if css else ""}<div class="routine-gallery">{"".join(cards)}</div>'
 
 
 HANDOUT_CSS = """
@@ -292,7 +315,7 @@ def handout_html(plan: Plan, library=None) -> str:
         for w in plan.weeks
     )
     details = (f'<section class="page handout-details"><h2>How to do each exercise</h2>'
-               f"{gallery_html(plan, library, links=False, steps=True)}</section>")
+               f"{gallery_html(plan, library, links=False, steps=True, css=False)}</section>")
     title = f"My back routine from {_short_date(first)}"
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -567,7 +590,7 @@ def weekly_minutes_chart(plan: Plan) -> Figure:
 def _chart(totals) -> Figure:
     weeks = list(range(1, len(totals) + 1))
     with matplotlib.rc_context(RC_PARAMS):
-        fig = Figure(figsize=(6.4, 3.4), layout="constrained")
+        fig = Figure(figsize=(6.4, 4.0), layout="constrained")
         ax = fig.add_subplot()
         bottom = [0.0] * len(weeks)
         for n, (cat, (colour, label)) in enumerate(CATEGORIES.items()):
@@ -576,10 +599,11 @@ def _chart(totals) -> Figure:
                 continue
             ax.bar(weeks, values, bottom=bottom, color=colour, label=label, width=0.7)
             bottom = [b + v for b, v in zip(bottom, values)]
-        ax.set_xticks(weeks, [f"Week {n}" for n in weeks])
+        ax.set_xticks(weeks, [str(n) for n in weeks])
+        ax.set_xlabel("Week of the plan")
         ax.set_ylabel("Minutes planned in the week")
         ax.set_title("Your plan week by week")
-        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        fig.legend(loc="outside lower center", ncols=2)
     return fig
 
 

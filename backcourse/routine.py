@@ -678,15 +678,19 @@ def _fill_session(pools: dict[str, list], profile: Profile, reps_now: Mapping[st
     order = ("core", "strengthen", "mobility", "stretch", "self-massage")
     backs = [ex for kind in order for ex in rotated.get(kind, []) if ex.core_role == "back"]
 
+    seconds = {ex.id: int(ex.dose.session_seconds(reps_now[ex.id])) + TRANSITION_SECONDS
+               for pool in pools.values() for ex in pool}
+
     def cost(ex) -> int:
-        return int(ex.dose.session_seconds(reps_now[ex.id])) + TRANSITION_SECONDS
+        return seconds[ex.id]
 
     fronts = [ex for kind in order for ex in rotated.get(kind, []) if ex.core_role == "front"]
 
     def reserved(ex) -> bool:
         """A back exercise is kept free while a front exercise that fits still needs it as a partner."""
-        return ex.core_role == "back" and any(
-            f.id not in taken and used + cost(f) + cost(ex) <= budget for f in fronts)
+        if ex.core_role != "back":
+            return False
+        return any(f.id not in taken and used + seconds[f.id] + seconds[ex.id] <= budget for f in fronts)
 
     pattern = PATTERNS[profile.phase]
     while True:
@@ -777,12 +781,19 @@ def build_plan(profile: Profile, answers: Mapping[str, bool | None], clinician_c
     build = aerobic_build(profile.aerobic_minutes_now, profile.aerobic_days_now, weeks) if aerobic_ex else ()
 
     out_weeks = []
+    made: dict[tuple, PlanItem] = {}   # the same exercise, dose and partner gives the same (frozen) item
     for w in range(weeks):
         week_no = w + 1
         sessions: dict[int, Session] = {}
         for s, day_index in enumerate(session_days):
             chosen = _fill_session(pools, profile, reps_now, s)
-            items = tuple(_item(ex, profile, reps, pid, pname, front) for ex, reps, pid, pname, front in chosen)
+            items = []
+            for ex, reps, pid, pname, front in chosen:
+                key = (ex.id, reps, pid, front)
+                if key not in made:
+                    made[key] = _item(ex, profile, reps, pid, pname, front)
+                items.append(made[key])
+            items = tuple(items)
             sessions[day_index] = Session(week_no, s + 1, items, profile.minutes_per_session * 60)
         walks: dict[int, AerobicItem] = {}
         aw = build[w] if build else None
@@ -805,5 +816,6 @@ def build_plan(profile: Profile, answers: Mapping[str, bool | None], clinician_c
             if reps_now[ex_id] is not None:
                 reps_now[ex_id] = next_reps(reps_now[ex_id], False, targets[ex_id])
 
-    left_out.sort(key=lambda lo: list(library.exercises).index(lo.exercise_id))
+    position = {ex_id: n for n, ex_id in enumerate(library.exercises)}
+    left_out.sort(key=lambda lo: position[lo.exercise_id])
     return Plan(profile, start, tuple(out_weeks), tuple(notes), tuple(left_out))

@@ -19,17 +19,6 @@ from .routine import Blocked, Profile, ProfileError
 _WIDE = widgets.Layout(width="auto")
 _STYLE = {"description_width": "initial"}
 
-VIEW_CSS = """<style>
-.routine-app .routine-week { border-collapse: collapse; margin-bottom: .5rem; }
-.routine-app .routine-week th, .routine-app .routine-week td { border: 1px solid #bbb; padding: .2rem .4rem;
-  vertical-align: top; text-align: left; }
-.routine-app .why { color: #444; font-size: .9em; }
-.routine-app .routine-gallery { display: grid; grid-template-columns: repeat(auto-fill, minmax(10rem, 1fr));
-  gap: .5rem; }
-.routine-app .routine-card { margin: 0; }
-.routine-app .drawing svg { width: 100%; height: auto; }
-.routine-app .routine-blocked { border-left: .4rem solid #D55E00; background: #fbe3d5; padding: .5rem .8rem; }
-</style>"""
 
 
 class RoutineApp:
@@ -193,8 +182,8 @@ class RoutineApp:
 
     def render(self, plan) -> str:
         if isinstance(plan, Blocked):
-            return VIEW_CSS + handout.blocked_html(plan)
-        return (VIEW_CSS + f'<p>{handout._esc(safety.CLEAR_MESSAGE)} '
+            return handout.blocked_html(plan)
+        return (f'<p>{handout._esc(safety.CLEAR_MESSAGE)} '
                 f'<strong>Stop if it gets worse.</strong> {handout._esc(handout.STOP_RULE)}</p>'
                 + handout.plan_html(plan)
                 + "<h4>Minutes each week</h4>" + handout.chart_svg(plan)
