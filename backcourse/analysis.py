@@ -134,11 +134,13 @@ def daily(entries: Iterable[Entry]) -> list[Day]:
     for d in sorted(by_day):
         es = by_day[d]
         pains = [e.pain for e in es]
-        walks = [e.minutes_walked for e in es if e.minutes_walked is not None]
-        days.append(
-            Day(d, fmean(pains), max(pains), min(pains), len(es), any(e.flare_up for e in es),
-                sum(walks) if walks else None)
-        )
+        walked = None
+        flagged = False
+        for e in es:
+            if e.minutes_walked is not None:
+                walked = (walked or 0) + e.minutes_walked
+            flagged = flagged or e.flare_up
+        days.append(Day(d, sum(pains) / len(pains), max(pains), min(pains), len(es), flagged, walked))
     return days
 
 
@@ -168,9 +170,12 @@ def week_number(d: date, start: date) -> int:
     return (d - start).days // 7 + 1
 
 
-def weekly(entries: Sequence[Entry]) -> list[Week]:
-    """One Week per calendar week from the first entry to the last (empty weeks included, with mean None)."""
-    days = daily(entries)
+def weekly(entries: Sequence[Entry], days: Sequence[Day] | None = None) -> list[Week]:
+    """One Week per calendar week from the first entry to the last (empty weeks included, with mean None).
+
+    ``days`` may pass ``daily(entries)`` when the caller already has it.
+    """
+    days = daily(entries) if days is None else days
     start = week_one_start(days)
     if start is None:
         return []
@@ -255,14 +260,17 @@ def flare_ups(days: Sequence[Day]) -> list[FlareUp]:
     """Flare-up days by the course's own rule (see the module docstring), in date order."""
     out = []
     start = 0
+    window_sum = 0.0  # sum of daily means for days[start:i]
     for i, day in enumerate(days):
         while days[start].date < day.date - timedelta(days=FLARE_WINDOW_DAYS):
+            window_sum -= days[start].mean
             start += 1
-        previous = days[start:i]
-        recent = fmean(d.mean for d in previous) if len(previous) >= FLARE_MIN_DAYS else None
+        n = i - start
+        recent = window_sum / n if n >= FLARE_MIN_DAYS else None
         above = recent is not None and day.mean - recent >= FLARE_POINTS - 1e-9
         if above or day.flagged:
             out.append(FlareUp(day.date, day.mean, recent, day.flagged, above))
+        window_sum += day.mean
     return out
 
 

@@ -20,9 +20,11 @@ from .evidence import WHO_WEEKLY_MINUTES
 from .style import PALETTE, RC_PARAMS
 
 #: Figure size in inches: narrow and tall enough that text stays readable when a phone shrinks it.
-PHONE_SIZE = (5.2, 4.6)
+PHONE_SIZE = (4.3, 5.0)
 PAIN_LABEL = "Pain (0 = none, 10 = worst imaginable)"
 SAMPLE_NOTE = "MADE-UP SAMPLE (not a real person)"
+#: Up to this many weeks (two years) the charts show every day and a marker per week; beyond, bands and lines.
+DETAIL_WEEKS = 104
 
 
 def _x(d: date, start: date) -> float:
@@ -68,27 +70,36 @@ def draw_pain_over_weeks(
         _empty(ax, "No entries yet.\nSave your first entry to see your chart.")
         return False
     start = analysis.week_one_start(days)
-    weeks = analysis.weekly(entries)
+    weeks = analysis.weekly(entries, days)
 
     # Baseline and the band of changes smaller than 2 points and 30 %.
     base = next((w for w in weeks if w.number == baseline_week), None)
     if base is not None and base.days_logged >= analysis.MIN_DAYS_PER_WEEK:
         half = analysis.meaningful_band(base.mean)
         ax.axhspan(base.mean - half, base.mean + half, color=PALETTE["sky"], alpha=0.18, linewidth=0,
-                   label="Smaller change than 2 points or 30%")
+                   label="Under 2 points and 30%")
         ax.axhline(base.mean, color=PALETTE["sky"], linestyle="--", linewidth=1.2,
-                   label=f"Baseline: week {baseline_week} average")
+                   label=f"Baseline (week {baseline_week})")
 
-    ax.plot([_x(d.date, start) for d in days], [d.mean for d in days], linestyle="none", marker="o",
-            markersize=3, color=PALETTE["grey"], alpha=0.55, label="Daily average")
+    detail = len(weeks) <= DETAIL_WEEKS
+    if detail:
+        ax.plot([_x(d.date, start) for d in days], [d.mean for d in days], linestyle="none", marker="o",
+                markersize=3, color=PALETTE["grey"], alpha=0.55, label="Daily average")
     roll = analysis.rolling_mean(days)
     ax.plot([_x(d, start) for d, _ in roll], [v for _, v in roll], color=PALETTE["blue"], linewidth=2,
             label="7-day average")
     logged = [w for w in weeks if w.mean is not None]
-    err = [[w.mean - w.low for w in logged], [w.high - w.mean for w in logged]]
-    ax.errorbar([w.number + 0.5 for w in logged], [w.mean for w in logged], yerr=err, fmt="s",
-                color=PALETTE["orange"], markersize=6, capsize=3, linewidth=1.2,
-                markeredgecolor=PALETTE["black"], markeredgewidth=0.6, label="Week average and range")
+    if detail:
+        err = [[w.mean - w.low for w in logged], [w.high - w.mean for w in logged]]
+        ax.errorbar([w.number + 0.5 for w in logged], [w.mean for w in logged], yerr=err, fmt="s",
+                    color=PALETTE["orange"], markersize=6, capsize=3, linewidth=1.2,
+                    markeredgecolor=PALETTE["black"], markeredgewidth=0.6, label="Week average, range")
+    else:
+        # Years of weeks: a marker per week would be a smudge at phone width, so the range is a band.
+        xs = [w.number + 0.5 for w in logged]
+        ax.fill_between(xs, [w.low for w in logged], [w.high for w in logged], color=PALETTE["orange"],
+                        alpha=0.3, linewidth=0, label="Week range")
+        ax.plot(xs, [w.mean for w in logged], color=PALETTE["orange"], linewidth=1, label="Week average")
 
     flares = analysis.flare_ups(days)
     if flares:
@@ -128,7 +139,8 @@ def pain_over_weeks(
         ax = fig.add_subplot()
         _title(ax, title, sample)
         if draw_pain_over_weeks(ax, entries, baseline_week, changes):
-            fig.legend(loc="outside lower center", ncols=2, fontsize=10, handlelength=1.5, columnspacing=0.8)
+            fig.legend(loc="outside lower center", ncols=2, fontsize=9, handlelength=1.3, columnspacing=0.7,
+                       handletextpad=0.4)
     return fig
 
 
@@ -154,7 +166,12 @@ def walking_and_pain_weeks(
         top.set_ylim(0, 10.5)
         top.set_yticks(range(0, 11, 2))
         top.set_ylabel("Average pain\n(0-10)")
-        bottom.bar([w.number for w in weeks], [w.minutes_walked for w in weeks], color=PALETTE["blue"], width=0.7)
+        minutes = [w.minutes_walked for w in weeks]
+        if len(weeks) <= DETAIL_WEEKS:
+            bottom.bar([w.number for w in weeks], minutes, color=PALETTE["blue"], width=0.7)
+        else:  # one shape for years of weeks instead of hundreds of bars
+            bottom.stairs(minutes, [w.number - 0.5 for w in weeks] + [weeks[-1].number + 0.5], fill=True,
+                          color=PALETTE["blue"])
         low, _high = WHO_WEEKLY_MINUTES
         bottom.axhline(low, color=PALETTE["black"], linestyle="--", linewidth=1)
         bottom.set_title(f"Dashed line: WHO minimum, {low} min a week", loc="left", fontsize=10)

@@ -85,7 +85,8 @@ class DiaryView:
                     f"{first:%d %B %Y} to {last:%d %B %Y}.")
         else:
             text = "Your diary has no entries yet. Save one with the form above and run the cells below again."
-        return HTML(f'<div class="diary-banner"><p>{text}</p></div>')
+        style = "border-left:4px solid #E69F00;padding:0.4em 0.9em;margin:0.5em 0"
+        return HTML(f'<div class="diary-banner" style="{style}"><p>{text}</p></div>')
 
 
 def open_diary(use_sample: bool | None = None, path: str | Path | None = None,

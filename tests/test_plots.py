@@ -52,13 +52,13 @@ def test_pain_chart_draws_the_rolling_mean_weekly_markers_and_baseline():
     assert list(rolling.get_ydata()) == pytest.approx([v for _, v in roll])
     assert to_hex(rolling.get_color()) == PALETTE["blue"].lower()
     # Weekly averages sit in the middle of their week: week 1 spans 1..2 on the axis.
-    weekly = [c for c in ax.containers if c.get_label() == "Week average and range"][0]
+    weekly = [c for c in ax.containers if c.get_label() == "Week average, range"][0]
     xs, ys = weekly.lines[0].get_data()
     assert list(xs) == [1.5, 2.5, 3.5, 4.5]
     assert ys[0] == pytest.approx(6.0)
     # Baseline line at week 1's average, and the band of changes under 2 points and 30 % around it.
-    assert list(line(ax, "Baseline: week 1 average").get_ydata()) == [6.0, 6.0]
-    band = [p for p in ax.patches if p.get_label() == "Smaller change than 2 points or 30%"][0]
+    assert list(line(ax, "Baseline (week 1)").get_ydata()) == [6.0, 6.0]
+    band = [p for p in ax.patches if p.get_label() == "Under 2 points and 30%"][0]
     assert band.get_y() == pytest.approx(4.2) and band.get_y() + band.get_height() == pytest.approx(7.8)
 
 
@@ -104,6 +104,17 @@ def test_walking_panel_shows_minutes_per_week_and_the_who_minimum():
 def test_empty_diary_says_so_instead_of_an_empty_chart():
     for fig in (plots.pain_over_weeks([]), plots.walking_and_pain_weeks([])):
         assert "No entries yet" in texts(fig)
+
+
+def test_years_of_entries_draw_bands_not_thousands_of_markers():
+    entries = [Entry(date=MON + timedelta(days=i), pain=(i * 7) % 11, minutes_walked=30) for i in range(7 * 150)]
+    fig = plots.pain_over_weeks(entries)
+    (ax,) = fig.axes
+    labels = [ln.get_label() for ln in ax.get_lines()]
+    assert "Daily average" not in labels and "Week average" in labels
+    assert not ax.containers, "no per-week error bars"
+    walking = plots.walking_and_pain_weeks(entries)
+    assert len(walking.axes[1].patches) == 1, "one filled step shape instead of 150 bars"
 
 
 def test_week_ticks_stay_few_for_a_long_diary():
