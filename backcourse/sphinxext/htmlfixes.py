@@ -8,6 +8,9 @@
   ``<div role="list"><div role="doc-biblioentry">``; ``doc-biblioentry`` is deprecated in DPUB-ARIA 1.1 and is
   not a list item, so the list has no items (axe-core: aria-required-children, critical). Each entry becomes
   ``role="listitem"``.
+- No widget renderer where no widget is shown. A notebook whose app cell is tagged ``remove-cell`` still saves
+  the widget state, so MyST-NB puts that state (hundreds of KB) and the renderer (embed.js, 1.8 MB) on the page
+  although no widget view is left to render. Both are dropped from pages without a widget view.
 """
 
 from __future__ import annotations
@@ -38,7 +41,27 @@ def citations_as_list_items(app, pagename, templatename, context, doctree) -> No
         context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
 
 
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def drop_unused_widget_state(app, pagename, templatename, context, doctree) -> None:
+    """Remove the saved widget state and the widget renderer from a page that shows no widget view."""
+    body, scripts = context.get("body"), context.get("script_files")
+    if not isinstance(body, str) or not isinstance(scripts, list) or WIDGET_VIEW in body:
+        return
+    renderer = {f"_static/{src}" for src in (app.config["nb_ipywidgets_js"] or {}) if "://" not in src}
+    renderer |= {src for src in (app.config["nb_ipywidgets_js"] or {}) if "://" in src}
+
+    def is_widget_script(script) -> bool:
+        attributes = getattr(script, "attributes", None) or {}
+        return attributes.get("type") == WIDGET_STATE or getattr(script, "filename", None) in renderer
+
+    context["script_files"] = [script for script in scripts if not is_widget_script(script)]
+
+
 def setup(app) -> None:
     # Late (900): after the theme and MyST-NB have added their per-page scripts; Sphinx sorts them afterwards.
     app.connect("html-page-context", drop_repeated_inline_scripts, priority=900)
     app.connect("html-page-context", citations_as_list_items, priority=900)
+    app.connect("html-page-context", drop_unused_widget_state, priority=900)
