@@ -291,6 +291,37 @@ class Visit:
     notes: list[str] = field(default_factory=list)
 
 
+class Inflight:
+    """Counts a tab's unfinished requests and when the last one started or ended."""
+
+    def __init__(self):
+        self.count = 0
+        self.last = time.perf_counter()
+
+    def watch(self, tab) -> None:
+        tab.on("request", self._start)
+        tab.on("requestfinished", self._end)
+        tab.on("requestfailed", self._end)
+
+    def _start(self, request) -> None:
+        self.count += 1
+        self.last = time.perf_counter()
+
+    def _end(self, request) -> None:
+        self.count -= 1
+        self.last = time.perf_counter()
+
+
+def wait_until_quiet(tab, inflight: Inflight, quiet_s: float = 0.2, limit_s: float = 10.0) -> bool:
+    """Wait until no request has run for `quiet_s` (Playwright's "networkidle" waits a fixed 0.5 s)."""
+    deadline = time.perf_counter() + limit_s
+    while time.perf_counter() < deadline:
+        if inflight.count <= 0 and time.perf_counter() - inflight.last >= quiet_s:
+            return True
+        tab.wait_for_timeout(50)
+    return False
+
+
 def open_page(context, server: BookServer, page_path: str, width: int, run_axe: bool = True) -> Visit:
     """Open one page in a fresh tab of `context`, wait until it is quiet, and record everything."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -318,6 +349,8 @@ def open_page(context, server: BookServer, page_path: str, width: int, run_axe: 
             loc = message.location or {}
             visit.console_errors.append(f"{message.text} ({loc.get('url', '?')}:{loc.get('lineNumber', '?')})")
 
+    inflight = Inflight()
+    inflight.watch(tab)
     tab.on("request", on_request)
     tab.on("requestfailed", on_failed)
     tab.on("response", on_response)
@@ -329,10 +362,8 @@ def open_page(context, server: BookServer, page_path: str, width: int, run_axe: 
         response = tab.goto(url, wait_until="load")
         visit.load_ms = (time.perf_counter() - start) * 1000
         visit.status = response.status if response else None
-        try:
-            tab.wait_for_load_state("networkidle", timeout=10_000)
-        except PlaywrightTimeout:
-            visit.notes.append("network never went idle within 10 s")
+        if not wait_until_quiet(tab, inflight):
+            visit.notes.append("requests still running 10 s after load")
         try:
             tab.wait_for_function(WIDGETS_SETTLED, timeout=10_000)
         except PlaywrightTimeout:
@@ -385,6 +416,35 @@ def alt_problem(alt: str | None, src: str) -> str | None:
     if len(text) < 4:
         return f"alt text too short {text!r}"
     return None
+
+
+# A URL on another host (scheme-relative included); 127.0.0.1 is the test server.
+_OTHER_HOST = r"(?:https?:)?//(?!127\.0\.0\.1[:/])"
+_RESOURCE_TAG = re.compile(
+    rf"<(?:script|img|iframe|source|audio|video|embed|track|input)\b[^>]*?\s(?:src|srcset|data)=[\"']{_OTHER_HOST}[^\"']*",
+    re.IGNORECASE,
+)
+_LINK_TAG = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
+_LOADING_REL = re.compile(
+    r"rel=[\"'][^\"']*\b(stylesheet|preload|prefetch|preconnect|dns-prefetch|icon|modulepreload|manifest)\b",
+    re.IGNORECASE,
+)
+_CSS_URL = re.compile(rf"(?:url\(\s*[\"']?|@import\s+[\"']){_OTHER_HOST}[^)\"'\s]*", re.IGNORECASE)
+
+
+def remote_resources_in_html(text: str) -> list[str]:
+    """Tags in an HTML file that make the browser fetch from another host (links to read elsewhere are fine)."""
+    found = [m.group(0)[:160] for m in _RESOURCE_TAG.finditer(text)]
+    for m in _LINK_TAG.finditer(text):
+        if _LOADING_REL.search(m.group(0)) and re.search(rf"href=[\"']{_OTHER_HOST}", m.group(0)):
+            found.append(m.group(0)[:160])
+    return found
+
+
+def remote_resources_in_css(text: str) -> list[str]:
+    """url(...) and @import in a stylesheet that point at another host (comments ignored)."""
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.DOTALL)
+    return [m.group(0)[:160] for m in _CSS_URL.finditer(text)]
 
 
 @functools.lru_cache(maxsize=None)

@@ -34,6 +34,8 @@ from browser_support import (
     link_problems,
     missing_chromium_message,
     open_page,
+    remote_resources_in_css,
+    remote_resources_in_html,
     toc_pages,
 )
 
@@ -48,6 +50,7 @@ KEY_PAGES = {
     "exercise-library": "book/exercise-library.html",
     "notebook-routine": "notebooks/build-your-routine.html",
 }
+SCREENSHOT_MAX_HEIGHT = 8000
 # Search words and the page that must come up for them.
 SEARCHES = {"bird dog": "book/exercise-library.html", "red flags": "book/safety.html"}
 
@@ -226,25 +229,13 @@ def test_front_door_leads_to_the_course(context_for, site):
 
 def test_built_files_link_no_resource_from_another_host(book):
     """Read every built page and stylesheet: no script, style, font, image or preconnect from another host."""
-    external = r"(?:https?:)?//(?!127\.0\.0\.1)"
-    tag = re.compile(
-        rf"<(?:script|img|iframe|source|audio|video|embed|track|input)\b[^>]*?\s(?:src|srcset|data)=[\"']{external}[^\"']*",
-        re.IGNORECASE,
-    )
-    link = re.compile(r"<link\b[^>]*>", re.IGNORECASE)
-    loading_rel = re.compile(r"rel=[\"'][^\"']*(stylesheet|preload|prefetch|preconnect|dns-prefetch|icon|modulepreload|manifest)",
-                             re.IGNORECASE)
-    css_url = re.compile(rf"(?:url\(\s*[\"']?|@import\s+[\"']){external}[^)\"'\s]*", re.IGNORECASE)
     found = []
     for path in sorted(book.html.rglob("*.html")):
         text = path.read_text(encoding="utf-8", errors="replace")
-        found += [f"{path.relative_to(book.html)}: {m.group(0)[:160]}" for m in tag.finditer(text)]
-        for m in link.finditer(text):
-            if loading_rel.search(m.group(0)) and re.search(rf"href=[\"']{external}", m.group(0)):
-                found.append(f"{path.relative_to(book.html)}: {m.group(0)[:160]}")
+        found += [f"{path.relative_to(book.html)}: {tag}" for tag in remote_resources_in_html(text)]
     for path in sorted(book.html.rglob("*.css")):
-        text = re.sub(r"/\*.*?\*/", "", path.read_text(encoding="utf-8", errors="replace"), flags=re.DOTALL)
-        found += [f"{path.relative_to(book.html)}: {m.group(0)[:160]}" for m in css_url.finditer(text)]
+        text = path.read_text(encoding="utf-8", errors="replace")
+        found += [f"{path.relative_to(book.html)}: {url}" for url in remote_resources_in_css(text)]
     assert not found, "built files load resources from other hosts:\n" + "\n".join(found[:40])
 
 
@@ -282,6 +273,7 @@ def _widget_page(fixture_pages: Path) -> str:
     )
     page = (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Widget fixture</title>'
+        '<link rel="icon" href="data:,">'
         f'<script type="application/vnd.jupyter.widget-state+json">{state}</script>{scripts}</head>'
         f"<body><main><h1>Widget fixture</h1>{views}</main></body></html>"
     )
@@ -306,6 +298,7 @@ def test_vendored_mathjax_typesets_offline(fixture_pages, context_for, site):
     # Sphinx's markup for maths; \cancel makes MathJax autoload a TeX extension from its own folder.
     (fixture_pages / "maths.html").write_text(
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Maths fixture</title>'
+        '<link rel="icon" href="data:,">'
         f'<script defer src="{src}"></script></head><body><main><h1>Maths fixture</h1>'
         r'<div class="math notranslate nohighlight">\[\frac{\text{steps}}{\text{day}} = \cancel{3000} 4000\]</div>'
         "</main></body></html>",
@@ -352,7 +345,7 @@ def test_search_finds(words, context_for, site):
 
 
 def test_screenshots_of_key_pages(book, context_for, site):
-    """Full-page screenshots for people to look at; the folder is printed at the end of the run."""
+    """Screenshots for people to look at (whole page, up to 8000 px tall); the folder is printed at the end."""
     folder = book.build_dir / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     SCREENSHOTS["folder"] = folder
@@ -364,18 +357,88 @@ def test_screenshots_of_key_pages(book, context_for, site):
                 tab.goto(site.base + page, wait_until="load")
                 tab.wait_for_load_state("networkidle")
                 path = folder / f"{name}-{width}px.png"
-                tab.screenshot(path=str(path), full_page=True)
+                height = min(tab.evaluate("document.documentElement.scrollHeight"), SCREENSHOT_MAX_HEIGHT)
+                tab.screenshot(path=str(path), full_page=True, clip={"x": 0, "y": 0, "width": width, "height": height})
             finally:
                 tab.close()
             written.append(path)
     SCREENSHOTS["files"] = written
     sizes = {p.name: png_size(p) for p in written}
-    wrong = {name: size for name, size in sizes.items() if size[0] != int(name.rsplit("-", 1)[1][:-6])}
-    assert not wrong, f"screenshots not at their viewport width: {wrong}"
-    short = {name: size for name, size in sizes.items() if size[1] < VIEWPORT_HEIGHT // 2}
-    assert not short, f"screenshots of (nearly) empty pages: {short}"
+    short = {name: size for name, size in sizes.items() if size[1] < VIEWPORT_HEIGHT}
+    assert not short, f"screenshots shorter than one screen (a page that did not render?): {short}"
 
 
 def png_size(path: Path) -> tuple[int, int]:
     width, height = struct.unpack(">II", path.read_bytes()[16:24])
     return width, height
+
+
+# --- The judges themselves (no browser): they must catch what they are meant to catch -------------------------
+
+@pytest.mark.parametrize(
+    ("alt", "src", "verdict"),
+    [
+        (None, "../_images/a.svg", "no alt attribute"),
+        ("  ", "../_images/a.svg", "empty alt text"),
+        ("Image", "../_images/a.svg", "generic alt text"),
+        ("cat-cow.svg", "../_images/cat-cow.svg", "alt text is a file name"),
+        ("fig1.png", "../_images/other.png", "alt text is a file name"),
+        ("Two drawings: on hands and knees with the back rounded, then with the back gently hollowed",
+         "../_images/cat-cow.svg", None),
+    ],
+)
+def test_alt_text_judge(alt, src, verdict):
+    problem = alt_problem(alt, src)
+    assert (problem is None) if verdict is None else (problem or "").startswith(verdict), problem
+
+
+def test_remote_resource_judges_tell_loading_from_linking():
+    page = (
+        '<script src="https://cdn.jsdelivr.net/npm/x.js"></script><link rel="stylesheet" href="//fonts.example/css">'
+        '<link rel="preconnect" href="https://fonts.gstatic.com"><img src="https://example.org/a.png" alt="a">'
+        '<a href="https://doi.org/10.1/x">a paper</a><link rel="stylesheet" href="../_static/course.css">'
+        '<img src="../_images/a.svg" alt="a drawing"><link rel="canonical" href="https://example.org/page">'
+    )
+    assert len(remote_resources_in_html(page)) == 4
+    css = '/* @import url(https://x.example/a.css); */ a{src:url(../fonts/a.woff2)} b{src:url("https://x.example/f.woff")}'
+    assert remote_resources_in_css(css) == ['url("https://x.example/f.woff']
+
+
+def _script(filename, **attributes):
+    from sphinx.builders.html._assets import _JavaScript
+
+    return _JavaScript(filename, **attributes)
+
+
+def test_html_fixes_drop_repeated_inline_scripts_only():
+    from backcourse.sphinxext.htmlfixes import drop_repeated_inline_scripts
+
+    thebe = {"body": 'const THEBE_JS_URL = "x"', "priority": 500}
+    context = {"script_files": [_script(None, **thebe), _script("_static/a.js"), _script("", **thebe),
+                                _script(None, body="let other = 1", priority=500)]}
+    drop_repeated_inline_scripts(None, "p", "page.html", context, None)
+    bodies = [s.attributes.get("body") for s in context["script_files"]]
+    assert bodies == ['const THEBE_JS_URL = "x"', None, "let other = 1"]
+
+
+def test_html_fixes_make_reference_entries_list_items():
+    from backcourse.sphinxext.htmlfixes import citations_as_list_items
+
+    context = {"body": '<div role="list" class="citation-list"><div class="citation" role="doc-biblioentry">'}
+    citations_as_list_items(None, "p", "page.html", context, None)
+    assert context["body"] == '<div role="list" class="citation-list"><div class="citation" role="listitem">'
+
+
+@pytest.mark.parametrize("has_view", [False, True])
+def test_html_fixes_keep_widget_scripts_only_where_a_widget_shows(has_view):
+    from types import SimpleNamespace
+
+    from backcourse.sphinxext.htmlfixes import WIDGET_STATE, WIDGET_VIEW, drop_unused_widget_state
+
+    app = SimpleNamespace(config={"nb_ipywidgets_js": {"vendor/w/embed.js": {}}})
+    scripts = [_script("_static/doctools.js"), _script(None, type=WIDGET_STATE, body="{}"),
+               _script("_static/vendor/w/embed.js")]
+    body = f'<p>x</p><script type="{WIDGET_VIEW}">{{}}</script>' if has_view else "<p>static output</p>"
+    context = {"body": body, "script_files": list(scripts)}
+    drop_unused_widget_state(app, "p", "page.html", context, None)
+    assert context["script_files"] == (scripts if has_view else scripts[:1])
