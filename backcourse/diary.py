@@ -190,6 +190,8 @@ def check_entry(entry: Entry, known_ids: Collection[str] | None = None, today: d
     today = today or date.today()
     if entry.date > today:
         raise EntryError("date", entry.date.isoformat(), f"is in the future (today is {today.isoformat()})")
+    if not entry.exercises:
+        return entry
     ids = library_ids() if known_ids is None else known_ids
     for ex in entry.exercises:
         if ex not in ids:

@@ -97,6 +97,7 @@ def open_diary(use_sample: bool | None = None, path: str | Path | None = None,
         practice = folder / "practice-diary.csv"
         shutil.copyfile(SAMPLE_PATH, practice)
         return DiaryView(Diary.at(practice, known_ids), "practice")
+    path = path if path not in ("", None) else None  # an empty DIARY_PATH means the default place
     return DiaryView(Diary.at(path, known_ids), "own" if use_sample is False else "auto")
 
 
@@ -235,7 +236,7 @@ class DiaryApp:
         try:
             entry = entry_from_form(self.values())
             self.view.diary.add(entry, today=self.today)
-        except (EntryError, DiaryParseError, DiaryBusyError) as exc:
+        except (ValueError, OSError, DiaryBusyError) as exc:  # EntryError and DiaryParseError are ValueErrors
             self.message.value = _message("error", str(exc))
             return None
         self.last_saved = entry

@@ -312,3 +312,16 @@ def test_export_then_import_gives_the_same_diary(tmp_path, suffix):
     report = dest.import_file(out, today=TODAY)
     assert report.refused == []
     assert dest.entries() == entries
+
+
+def test_entry_without_exercises_saves_even_if_the_library_cannot_be_read(tmp_path, monkeypatch):
+    def broken_library():
+        raise ValueError("library file is broken")
+
+    monkeypatch.setattr(diary, "library_ids", broken_library)
+    path = tmp_path / "d.csv"
+    diary.append_entry(path, entry(), today=TODAY)  # default known_ids: the library, not needed here
+    assert diary.read_diary(path) == [entry()]
+    with pytest.raises(ValueError, match="library file is broken"):
+        diary.append_entry(path, entry(exercises=("cat-cow",)), today=TODAY)
+    assert diary.read_diary(path) == [entry()]
