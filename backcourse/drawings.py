@@ -25,6 +25,8 @@ INCHES_PER_METRE = 1.3
 MIN_PANEL_WIDTH = 1.2
 MIN_PANEL_HEIGHT = 0.85
 MARGIN = 0.16
+#: Room above the figure for the panel's title ("Start", "End"), so the title never covers the figure.
+TITLE_BAND = 0.2
 
 BODY = PALETTE["blue"]
 FAR = PALETTE["sky"]
@@ -96,7 +98,7 @@ def _bounds(ex: Exercise) -> tuple[float, float, float, float]:
         ys += [min(min(ys) - 0.15, hip_y - 0.38), max(max(ys) + 0.15, hip_y + 0.38)]
     if ex.pose.grounded:
         ys.append(0.0)
-    x0, x1, y0, y1 = min(xs) - MARGIN, max(xs) + MARGIN, min(ys) - MARGIN, max(ys) + MARGIN
+    x0, x1, y0, y1 = min(xs) - MARGIN, max(xs) + MARGIN, min(ys) - MARGIN, max(ys) + MARGIN + TITLE_BAND
     if x1 - x0 < MIN_PANEL_WIDTH:
         pad = (MIN_PANEL_WIDTH - (x1 - x0)) / 2
         x0, x1 = x0 - pad, x1 + pad

@@ -697,12 +697,14 @@ def load_library(path: Path | str | None = None, bibliography: Path | None = BIB
 
     names: dict[str, str] = {}
     keys = bibliography_keys(bibliography) if bibliography is not None and bibliography.is_file() else None
-    for ex in exercises.values():
-        for field_name in ("name", "aliases"):
+    # Names first, then aliases: an alias that repeats another exercise's name is the alias's fault.
+    for field_name in ("name", "aliases"):
+        for ex in exercises.values():
             for n in [ex.name] if field_name == "name" else ex.aliases:
                 owner = names.setdefault(_normal(n), ex.id)
                 if owner != ex.id:
                     problems.append((ex.id, field_name, n, f"this name already belongs to exercise {owner!r}"))
+    for ex in exercises.values():
         for field_name in ("easier", "harder"):
             for i, ref in enumerate(getattr(ex, field_name)):
                 if ref not in exercises and not any(p[0] == ref for p in problems):
