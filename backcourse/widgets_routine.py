@@ -17,6 +17,8 @@ from . import handout, routine, safety
 from .routine import Blocked, Profile, ProfileError
 
 _WIDE = widgets.Layout(width="auto")
+#: Short button labels for the phases (the full names from chapter 3 show as tooltips).
+PHASE_BUTTONS = {"acute": "Gentle (acute)", "recovering": "Recovering", "maintenance": "Keep strong"}
 _STYLE = {"description_width": "initial"}
 
 
@@ -61,8 +63,8 @@ class RoutineApp:
         self.suggestion = widgets.HTML()
         self.use_suggestion = widgets.Button(description="Use this phase", icon="check")
         self.phase = widgets.ToggleButtons(
-            options=[(routine.PHASE_LABELS[p], p) for p in routine.PHASES], value=profile.phase,
-            description="Phase", style=_STYLE)
+            options=[(PHASE_BUTTONS[p], p) for p in routine.PHASES], value=profile.phase,
+            tooltips=[routine.PHASE_LABELS[p] for p in routine.PHASES], description="Phase", style=_STYLE)
         self.aggravators = {a: widgets.Checkbox(value=a in profile.aggravated_by, description=label, indent=False)
                             for a, label in routine.AGGRAVATOR_LABELS.items()}
         self.equipment = {e: widgets.Checkbox(value=e in profile.equipment, description=label, indent=False)
@@ -76,9 +78,9 @@ class RoutineApp:
         self.aerobic = widgets.Dropdown(options=[(a.capitalize(), a) for a in routine.AEROBIC],
                                         value=profile.aerobic, description="Aerobic activity", style=_STYLE)
         self.aerobic_minutes = widgets.IntSlider(value=profile.aerobic_minutes_now, min=0, max=120, step=5,
-                                                 description="Minutes per walk now", style=_STYLE)
+                                                 description="Minutes each time, now", style=_STYLE)
         self.aerobic_days = widgets.IntSlider(value=profile.aerobic_days_now, min=0, max=7,
-                                              description="Days a week now", style=_STYLE)
+                                              description="Days a week, now", style=_STYLE)
         self.start = widgets.DatePicker(value=start, description="First day", style=_STYLE)
         self.weeks = widgets.IntSlider(value=weeks, min=routine.WEEKS_RANGE[0], max=routine.WEEKS_RANGE[1],
                                        description="Weeks", style=_STYLE)
