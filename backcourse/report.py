@@ -47,15 +47,15 @@ def weekly_rows(weeks: Sequence[analysis.Week]) -> list[tuple[str, ...]]:
 
 
 def weekly_table_html(weeks: Sequence[analysis.Week]) -> str:
-    """The weekly table as HTML for the notebook (scrolls sideways on a narrow screen)."""
-    head = "".join(f"<th>{html.escape(h.replace(chr(10), ' '))}</th>" for h in TABLE_HEADER)
+    """The weekly table as HTML for the notebook: cells never wrap, and the table scrolls sideways on a phone."""
+    head = "".join(f"<th>{html.escape(h).replace(chr(10), '<br>')}</th>" for h in TABLE_HEADER)
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>" for row in weekly_rows(weeks)
     )
     return (
-        '<div style="overflow-x:auto"><table class="diary-weekly">'
-        "<caption>Week by week: averages are of each day's average pain (0 = no pain, 10 = worst pain "
-        "imaginable)</caption>"
+        "<p><em>Averages are of each day's average pain (0 = no pain, 10 = worst pain imaginable).</em></p>"
+        '<div style="overflow-x:auto">'
+        '<table class="diary-weekly" style="white-space:nowrap">'
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
     )
 
@@ -65,6 +65,18 @@ def flare_up_text(flares: Sequence[analysis.FlareUp]) -> str:
     if not flares:
         return "No flare-up days."
     return "\n".join(f"{f.date:%a %d %b %Y}: average pain {f.mean:.1f}, {f.reason}." for f in flares)
+
+
+def note_html(*paragraphs: str) -> str:
+    """Sentences as HTML paragraphs, so they wrap on a phone (printed text would scroll sideways)."""
+    return "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+
+
+def flare_up_html(flares: Sequence[analysis.FlareUp]) -> str:
+    """The flare-up days as an HTML list (one line each), or a sentence saying there were none."""
+    if not flares:
+        return note_html("No flare-up days.")
+    return "<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in flare_up_text(flares).splitlines()) + "</ul>"
 
 
 def _wrap(text: str, width: int = 92) -> str:

@@ -89,3 +89,16 @@ def test_same_diary_gives_the_same_pdf_bytes(tmp_path):
     a = report.write_report(diary_of(1), tmp_path / "a.pdf").read_bytes()
     b = report.write_report(diary_of(1), tmp_path / "b.pdf").read_bytes()
     assert a == b
+
+
+def test_notebook_html_helpers_escape_and_wrap():
+    from backcourse import analysis
+
+    assert report.note_html("a < b", "c") == "<p>a &lt; b</p><p>c</p>"
+    days = analysis.daily([Entry(date=MON, pain=2, flare_up=True)])
+    assert report.flare_up_html(analysis.flare_ups(days)) == (
+        "<ul><li>Mon 06 Jan 2025: average pain 2.0, marked as a flare-up.</li></ul>"
+    )
+    assert report.flare_up_html([]) == "<p>No flare-up days.</p>"
+    table = report.weekly_table_html(analysis.weekly(diary_of(2)))
+    assert table.count("<tr>") == 3 and "Days<br>logged" in table and "white-space:nowrap" in table
