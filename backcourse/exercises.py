@@ -110,6 +110,9 @@ SEGMENTS: dict[str, float] = {
     "foot": 0.14,
 }
 HEAD_RADIUS = 0.1
+#: How far below a key point the body's surface is, for resting on the floor: the trunk is thick, so a figure
+#: lying down has its spine line above the floor, and stays there whether its head is up or down.
+CONTACT_DEPTH: dict[str, float] = {"hip": 0.09, "mid": 0.09, "shoulder": 0.07, "head": HEAD_RADIUS}
 #: Gap kept between the lowest point of a grounded figure and the floor (half the drawn line's width).
 FLOOR_CLEARANCE = 0.03
 
@@ -241,6 +244,11 @@ class Prop(BaseModel):
     along: bool = False  # a foam roller lying along the spine rather than across the body
 
 
+def lowest_surface(points: dict[str, Point]) -> float:
+    """Height of the lowest part of the body: a key point, less the body's depth there (see CONTACT_DEPTH)."""
+    return min(y - CONTACT_DEPTH.get(name, 0.0) for name, (_, y) in points.items())
+
+
 class Pose(BaseModel):
     """Start and end positions of an exercise, and what the drawing shows around the figure.
 
@@ -303,8 +311,7 @@ class Pose(BaseModel):
         pts = body.keypoints()
         dy = 0.0
         if self.grounded:
-            lowest = min(min(y for _, y in pts.values()), pts["head"][1] - HEAD_RADIUS)
-            dy = FLOOR_CLEARANCE - lowest
+            dy = FLOOR_CLEARANCE - lowest_surface(pts)
         return {name: (x, y + dy) for name, (x, y) in pts.items()}
 
     def keypoints(self, t: float = 0.0) -> dict[str, Point]:

@@ -16,9 +16,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backcourse import exercises as exlib
 from backcourse.exercises import (
     CATEGORIES,
+    CONTACT_DEPTH,
     CORE_ROLES,
     EQUIPMENT,
     FLOOR_CLEARANCE,
@@ -436,8 +436,9 @@ def test_a_grounded_figure_rests_on_the_floor_and_its_anchor_stays_put(library, 
     ex = list(library)[index]
     pts = ex.pose.keypoints(t)
     if ex.pose.grounded:
-        lowest = min(min(y for _, y in pts.values()), pts["head"][1] - HEAD_RADIUS)
+        lowest = min(y - CONTACT_DEPTH.get(name, 0.0) for name, (_, y) in pts.items())
         assert lowest == pytest.approx(FLOOR_CLEARANCE)
+        assert min(y for _, y in pts.values()) >= FLOOR_CLEARANCE - 1e-9
     if ex.pose.anchor:
         assert pts[ex.pose.anchor][0] == pytest.approx(ex.pose.keypoints(0.0)[ex.pose.anchor][0])
 
