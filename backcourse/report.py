@@ -54,7 +54,7 @@ def weekly_table_html(weeks: Sequence[analysis.Week]) -> str:
     )
     return (
         "<p><em>Averages are of each day's average pain (0 = no pain, 10 = worst pain imaginable).</em></p>"
-        '<div style="overflow-x:auto">'
+        '<div style="overflow-x:auto" tabindex="0" role="region" aria-label="Week by week table">'
         '<table class="diary-weekly" style="white-space:nowrap">'
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
     )
