@@ -359,6 +359,10 @@ def test_screenshots_of_key_pages(book, context_for, site):
                 path = folder / f"{name}-{width}px.png"
                 height = min(tab.evaluate("document.documentElement.scrollHeight"), SCREENSHOT_MAX_HEIGHT)
                 tab.screenshot(path=str(path), full_page=True, clip={"x": 0, "y": 0, "width": width, "height": height})
+                if name == "landing" and width == DESKTOP:
+                    # One screen of the landing page: the README's picture (copy it to docs/screenshot.png).
+                    written.append(folder / "landing-1280px-screen.png")
+                    tab.screenshot(path=str(written[-1]))
             finally:
                 tab.close()
             written.append(path)
