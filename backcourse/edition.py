@@ -71,7 +71,7 @@ def build_student(output: Path = DEFAULT_OUTPUT, cache: Path = DEFAULT_CACHE, ro
             + yaml.safe_dump(student_config(config, cache), sort_keys=False, allow_unicode=True),
             encoding="utf-8",
         )
-        env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED="0")
+        env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED="0", BACKCOURSE_DIARY_SAMPLE="1")
         return subprocess.run(build_command(config_path, output, root), cwd=root, env=env).returncode
 
 

@@ -14,6 +14,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# The book and nbval always show the synthetic sample diary, never the diary of whoever runs the tests:
+# set before any kernel starts, so nbval's kernels and the build's kernels inherit it.
+os.environ["BACKCOURSE_DIARY_SAMPLE"] = "1"
+
 # Sphinx prints warnings as "path:line: WARNING: text" (or "ERROR"/"CRITICAL"); kernels print their own
 # "[IPKernelApp] WARNING" lines on stderr, which are not about the book.
 SPHINX_PROBLEM = re.compile(r"(?:^|: )(?:WARNING|ERROR|CRITICAL|SEVERE): ")
@@ -52,7 +56,7 @@ def build_book(build_parent: Path, extra_args: tuple[str, ...] = ()) -> BookBuil
     cmd = [jb, "build", str(ROOT), "-n", "-W", "--keep-going", *extra_args]
     if build_parent.resolve() != ROOT:
         cmd += ["--path-output", str(build_parent)]
-    env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED="0")
+    env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED="0", BACKCOURSE_DIARY_SAMPLE="1")
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env=env, timeout=1800)
     build_dir = build_parent / "_build"
     build_dir.mkdir(parents=True, exist_ok=True)
