@@ -27,7 +27,7 @@ CARD_CSS = """<style>
 .explorer-card { border: 1px solid #c8c8c8; border-left: .3rem solid #0072B2; border-radius: .3rem;
                  padding: .4rem .6rem; line-height: 1.35; }
 .explorer-card.care { border-left-color: #D55E00; }
-.explorer-card h4 { margin: 0 0 .2rem; font-size: 1rem; }
+.explorer-card h3 { margin: 0 0 .2rem; font-size: 1rem; }
 .explorer-card p { margin: .15rem 0; }
 .explorer-card .facts { color: #444; font-size: .9em; }
 </style>"""
@@ -49,7 +49,7 @@ def card_html(ex: Exercise, link: bool = True) -> str:
     care = '<p><strong>Use with care:</strong> it loads the lower back.</p>' if ex.use_with_care else ""
     return (
         f'<div class="explorer-card{" care" if ex.use_with_care else ""}">'
-        f"<h4>{name}</h4>"
+        f"<h3>{name}</h3>"
         f"<p>{_esc(ex.summary)}</p>{care}"
         f'<p class="facts">{_esc(label(ex.category).capitalize())} · {_esc(label(ex.position))} · '
         f"needs {_esc(needs)} · core: {_esc(label(ex.core_role))} · phases: {_esc(', '.join(ex.phases))}</p>"
