@@ -21,6 +21,19 @@ def _new_figure(width: float = 6.4, height: float = 4.0) -> Figure:
     return fig
 
 
+def _canvas(width: float, height: float, xlim: tuple[float, float], ylim: tuple[float, float],
+            equal: bool = False):
+    """A figure with one axis-free drawing area, for diagrams placed by data coordinates (call inside rc_context)."""
+    fig = _new_figure(width, height)
+    ax = fig.add_subplot()
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    if equal:
+        ax.set_aspect("equal")
+    ax.axis("off")
+    return fig, ax
+
+
 def recovery_curve() -> Figure:
     """Average pain over the first year after an episode starts (Menezes Costa et al. 2012)."""
     with matplotlib.rc_context(RC_PARAMS):
@@ -116,12 +129,7 @@ def spine_diagram() -> Figure:
     from matplotlib.transforms import Affine2D
 
     with matplotlib.rc_context(RC_PARAMS):
-        fig = _new_figure(4.8, 4.9)
-        ax = fig.add_subplot()
-        ax.set_xlim(0, 12)
-        ax.set_ylim(0, 10.7)
-        ax.set_aspect("equal")
-        ax.axis("off")
+        fig, ax = _canvas(4.8, 4.9, (0, 12), (0, 10.7), equal=True)
 
         bone, disc = "#e9dfc9", PALETTE["sky"]
         points = _spine_points()
@@ -242,11 +250,7 @@ def progression_rule() -> Figure:
     """The pain-guided rule for repetitions, as a small flow chart (NHS inform; Arthritis Research Campaign)."""
     rule = evidence.REPS_RULE
     with matplotlib.rc_context(RC_PARAMS):
-        fig = _new_figure(4.4, 4.4)
-        ax = fig.add_subplot()
-        ax.set_xlim(0, 8)
-        ax.set_ylim(1.4, 8.4)
-        ax.axis("off")
+        fig, ax = _canvas(4.4, 4.4, (0, 8), (1.4, 8.4))
         light = {"start": "#dbeaf5", "ask": "#fff6cc", "yes": "#d5efe6", "no": "#fbe3d5"}
         _box(ax, (4, 7.8), f"Start with about {rule.start_reps} repetitions", light["start"], width=5.2, height=0.8)
         _box(ax, (4, 6.1), "Next day: is your pain no worse than usual?", light["ask"], width=5.6, height=1.0,
@@ -323,11 +327,7 @@ def endurance_ratios_chart() -> Figure:
 def safety_chart() -> Figure:
     """Where to go: emergency now, see a doctor soon, or look after yourself (NICE NG59; Finucane 2020)."""
     with matplotlib.rc_context(RC_PARAMS):
-        fig = _new_figure(4.6, 8.4)
-        ax = fig.add_subplot()
-        ax.set_xlim(0, 10)
-        ax.set_ylim(1.2, 18.6)
-        ax.axis("off")
+        fig, ax = _canvas(4.6, 8.4, (0, 10), (1.2, 18.6))
         sections = (
             ("STOP: get emergency help now", evidence.EMERGENCY_SIGNS, "#fbe3d5", PALETTE["vermillion"], "!"),
             ("See a doctor soon", evidence.SEE_SOON_SIGNS, "#fdf0cc", PALETTE["orange"], "?"),
