@@ -37,7 +37,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 import time as _time
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
@@ -50,6 +49,8 @@ from typing import Any
 
 import platformdirs
 from filelock import FileLock, Timeout
+
+from . import files
 
 SCHEMA_VERSION = 1
 #: Columns of the diary CSV, in file order.
@@ -463,19 +464,9 @@ def _test_pause(point: str) -> None:
         _time.sleep(60)
 
 
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":  # Windows cannot open a folder; os.replace there is already durable enough
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _remove_stale_temps(path: Path) -> None:
     """Temporary files left by a writer that was killed; safe to remove while we hold the lock."""
-    for stale in path.parent.glob(f".{path.name}.*.tmp"):
+    for stale in files.temp_files_of(path):
         try:
             stale.unlink()
         except OSError:
@@ -483,33 +474,17 @@ def _remove_stale_temps(path: Path) -> None:
 
 
 def atomic_write_text(path: Path, text: str, encoding: str = "utf-8-sig") -> None:
-    """Write ``text`` to ``path`` so that a crash leaves either the old file or the new one.
+    """Write ``text`` to ``path`` so that a crash leaves either the old file or the new one (see files.replacing).
 
-    Temp file in the same folder -> write -> flush -> fsync -> os.replace -> fsync the folder.
+    The text goes in two halves with a pause point between them, so the crash test can kill a writer mid-write.
     """
-    path = Path(path)
-    folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
+    with files.replacing(Path(path), before_replace=lambda: _test_pause("before-replace")) as tmp:
+        with open(tmp, "w", encoding=encoding, newline="") as handle:
             half = len(text) // 2
             handle.write(text[:half])
             handle.flush()
             _test_pause("mid-write")
             handle.write(text[half:])
-            handle.flush()
-            os.fsync(handle.fileno())
-        _test_pause("before-replace")
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            tmp.unlink()
-        except FileNotFoundError:
-            pass
-        raise
-    _fsync_dir(folder)
     _test_pause("after-replace")
 
 
@@ -757,15 +732,10 @@ def import_into(
     return report
 
 
-def _refuse_existing(dest: Path, overwrite: bool) -> None:
-    if dest.exists() and not overwrite:
-        raise FileExistsError(f"{dest} already exists; choose another name or pass overwrite=True to replace it")
-
-
 def export_csv(entries: Iterable[Entry], dest: Path | str, overwrite: bool = False) -> Path:
     """Write a copy of the diary as CSV (same format as the diary file)."""
     dest = Path(dest).expanduser()
-    _refuse_existing(dest, overwrite)
+    files.refuse_existing(dest, overwrite)
     atomic_write_text(dest, diary_text(entries))
     return dest
 
@@ -782,7 +752,7 @@ def json_text(entries: Iterable[Entry]) -> str:
 def export_json(entries: Iterable[Entry], dest: Path | str, overwrite: bool = False) -> Path:
     """Write a copy of the diary as JSON: ``{"format", "schema_version", "entries": [...]}``."""
     dest = Path(dest).expanduser()
-    _refuse_existing(dest, overwrite)
+    files.refuse_existing(dest, overwrite)
     atomic_write_text(dest, json_text(entries), encoding="utf-8")
     return dest
 

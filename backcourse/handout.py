@@ -15,8 +15,6 @@ import csv
 import functools
 import html
 import io
-import os
-import tempfile
 from collections.abc import Iterable
 from datetime import datetime, time, timedelta, timezone
 from pathlib import Path
@@ -24,7 +22,7 @@ from pathlib import Path
 import matplotlib
 from matplotlib.figure import Figure
 
-from . import routine, safety
+from . import files, routine, safety
 from .routine import Blocked, Plan, PlanItem
 from .style import PALETTE, RC_PARAMS
 
@@ -517,23 +515,9 @@ def _require_plan(plan) -> None:
 def write_file(path: Path | str, data: str | bytes, overwrite: bool = False) -> Path:
     """Write ``data`` to ``path`` atomically; refuse to replace an existing file unless ``overwrite``."""
     path = Path(path).expanduser()
-    if path.exists() and not overwrite:
-        raise FileExistsError(f"{path} already exists: choose another name or folder, or allow overwriting")
     if path.exists() and not path.is_file():
         raise ExportError(f"{path} exists and is not a file")
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(raw)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return files.write_new(path, data, overwrite=overwrite)
 
 
 def export_paths(folder: Path | str, name: str = "my-back-routine") -> dict[str, Path]:

@@ -8,8 +8,6 @@ interprets symptoms or suggests a diagnosis.
 from __future__ import annotations
 
 import html
-import os
-import tempfile
 import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -18,7 +16,7 @@ import matplotlib
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
-from . import analysis
+from . import analysis, files
 from .diary import Entry, NRS_ANCHORS
 from .plots import draw_pain_over_weeks
 from .style import PALETTE, RC_PARAMS
@@ -213,20 +211,11 @@ def write_report(
     dest = Path(dest).expanduser()
     if dest.suffix.lower() != ".pdf":
         raise ValueError(f"the report is a PDF; give a file name ending in .pdf, got {dest.name!r}")
-    if dest.exists() and not overwrite:
-        raise FileExistsError(f"{dest} already exists; choose another name or pass overwrite=True to replace it")
+    files.refuse_existing(dest, overwrite)
     pages = report_pages(entries, baseline_week, exercise_names, sample=sample, rows_per_page=rows_per_page)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
-    os.close(fd)
-    try:
-        with matplotlib.rc_context(PDF_RC):
-            with PdfPages(tmp_name, metadata={"Title": "Pain diary summary", "Creator": "backcourse",
-                                              "CreationDate": None}) as pdf:
-                for page in pages:
-                    pdf.savefig(page)
-        os.replace(tmp_name, dest)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    with files.replacing(dest) as tmp, matplotlib.rc_context(PDF_RC):
+        with PdfPages(tmp, metadata={"Title": "Pain diary summary", "Creator": "backcourse",
+                                     "CreationDate": None}) as pdf:
+            for page in pages:
+                pdf.savefig(page)
     return dest
