@@ -81,6 +81,13 @@ def _title(fig: Figure, text: str) -> None:
     fig.suptitle(text, x=0.01, ha="left", fontsize=12.5)
 
 
+def _bar_labels(ax, y, labels) -> None:
+    """Category names beside horizontal bars, with no axis line or tick marks competing with them."""
+    ax.set_yticks(y, labels)
+    ax.tick_params(axis="y", length=0)
+    ax.spines["left"].set_visible(False)
+
+
 def _percent_bars(ax, shares, colours) -> None:
     labels = [textwrap.fill(s.label, 24) for s in shares]
     y = list(range(len(shares)))[::-1]
@@ -89,11 +96,9 @@ def _percent_bars(ax, shares, colours) -> None:
     for yi, share in zip(y, shares):
         ax.text(share.percent - 2, yi, f"{share.percent:g}%", va="center", ha="right", color="white",
                 fontsize=13, fontweight="bold")
-    ax.set_yticks(y, labels)
+    _bar_labels(ax, y, labels)
     ax.set_xlim(0, 100)
     ax.set_xticks([0, 50, 100], ["0%", "50%", "100%"])
-    ax.spines["left"].set_visible(False)
-    ax.tick_params(axis="y", length=0)
 
 
 def year_after_episode() -> Figure:
@@ -283,9 +288,7 @@ def walkback_chart() -> Figure:
         for yi, value in zip(y, values):
             ax.text(value - 5, yi, f"{value} days", ha="right", va="center", color="white", fontsize=13,
                     fontweight="bold")
-        ax.set_yticks(y, groups)
-        ax.tick_params(axis="y", length=0)
-        ax.spines["left"].set_visible(False)
+        _bar_labels(ax, y, groups)
         ax.set_xlim(0, 240)
         ax.set_xlabel("Median days until pain came back\nand limited activity")
         _title(fig, f"Walking kept pain away for longer ({wb.participants} adults)")
@@ -368,9 +371,7 @@ def exercise_effect_chart() -> Figure:
         ax.barh(y, values, color=(PALETTE["blue"], PALETTE["green"]), height=0.55)
         for yi, value in zip(y, values):
             ax.text(value + 1.5, yi, f"about {value} points better", va="center", ha="left", fontsize=11.5)
-        ax.set_yticks(y, labels)
-        ax.tick_params(axis="y", length=0)
-        ax.spines["left"].set_visible(False)
+        _bar_labels(ax, y, labels)
         ax.set_xlim(0, 100)
         ax.set_xlabel("Difference on a 0 to 100 scale")
         _title(fig, f"Exercise versus no treatment ({h.trials} trials)")
