@@ -176,20 +176,12 @@ def test_images_have_meaningful_alt_text(page, visit):
     assert not problems, f"{page}:\n" + "\n".join(problems)
 
 
+@pytest.mark.parametrize("width", [PHONE, DESKTOP], ids=["phone", "desktop"])
 @pytest.mark.parametrize("page", PAGES)
-def test_no_sideways_scrolling_on_a_phone(page, visit):
-    dom = visit(page, PHONE).dom
+def test_no_sideways_scrolling(page, width, visit):
+    dom = visit(page, width).dom
     assert dom["scrollWidth"] <= dom["clientWidth"] + 1, (
-        f"{page} at {PHONE} px is {dom['scrollWidth']} px wide; elements past the right edge:\n"
-        + "\n".join(dom["overflowing"])
-    )
-
-
-@pytest.mark.parametrize("page", PAGES)
-def test_fits_a_desktop_screen(page, visit):
-    dom = visit(page, DESKTOP).dom
-    assert dom["scrollWidth"] <= dom["clientWidth"] + 1, (
-        f"{page} at {DESKTOP} px is {dom['scrollWidth']} px wide; elements past the right edge:\n"
+        f"{page} at {width} px is {dom['scrollWidth']} px wide; elements past the right edge:\n"
         + "\n".join(dom["overflowing"])
     )
 
