@@ -45,7 +45,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from . import evidence, safety
+from . import evidence, exercises, safety
 
 # --------------------------------------------------------------------------------------------------------------
 # Rules
@@ -121,7 +121,8 @@ LIBRARY_URL = "../book/exercise-library.html#ex-{id}"
 # Vocabulary and numbers
 # --------------------------------------------------------------------------------------------------------------
 
-PHASES = ("acute", "recovering", "maintenance")
+#: The phases and the equipment words are the exercise library's own vocabulary (one source).
+PHASES = exercises.PHASES
 #: The names chapter 3 uses for the phases.
 PHASE_LABELS = {"acute": "Gentle (acute)", "recovering": "Recovering (pain is settling)",
                 "maintenance": "Keep strong (pain has settled)"}
@@ -137,7 +138,7 @@ AGGRAVATOR_LABELS = {"bending-forward": "Bending forward", "arching-back": "Arch
                      "sitting": "Sitting", "standing": "Standing"}
 
 #: Equipment a learner may have ("none" is always available and need not be listed).
-EQUIPMENT = ("mat", "foam-roller", "strap", "wall", "chair", "weights", "pool", "bike")
+EQUIPMENT = tuple(e for e in exercises.EQUIPMENT if e != "none")
 EQUIPMENT_LABELS = {"mat": "Exercise mat", "foam-roller": "Foam roller", "strap": "Strap, belt or towel",
                     "wall": "A clear wall", "chair": "Sturdy chair", "weights": "Weights",
                     "pool": "Swimming pool", "bike": "Exercise bike or bicycle"}
