@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import shutil
 import subprocess
 import tempfile
 from datetime import date, timedelta
@@ -172,7 +170,10 @@ def test_printed_handout_has_a_page_per_week(plan, written):
     """Chromium prints the HTML: the cover, then exactly one page per week, then the exercise steps."""
     from pypdf import PdfReader
 
-    chromium = os.environ.get("BACKCOURSE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    from browser_support import find_chromium, missing_chromium_message
+
+    chromium = find_chromium()
+    assert chromium, missing_chromium_message()
     pdf = written["html"].with_suffix(".pdf")
     with tempfile.TemporaryDirectory() as profile_dir:
         subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
