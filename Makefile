@@ -39,7 +39,7 @@ test: install browser
 
 # The student edition: every solution removed, built to _build/student (see the instructor guide).
 student: install
-	$(BIN)/python -m backcourse.edition student
+	$(BIN)/python -m backcourse.book.edition student
 
 clean:
 	rm -rf _build

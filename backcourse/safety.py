@@ -2,7 +2,7 @@
 
 Why a module of its own: the questions are health content that the routine engine, the widget, the handout
 and the tests must all read from one place, and the gate must live in code that cannot be skipped by a user
-interface. :func:`backcourse.routine.build_plan` calls :func:`check` itself, so no plan exists unless the
+interface. :func:`backcourse.routine.engine.build_plan` calls :func:`check` itself, so no plan exists unless the
 screen is clear.
 
 The signs are the "emergency" and "see a clinician soon" lists of the course's evidence brief (section 4:

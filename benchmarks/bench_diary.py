@@ -26,8 +26,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from backcourse import analysis, diary, plots  # noqa: E402
-from backcourse.diary import Entry  # noqa: E402
+from backcourse.diary import analysis  # noqa: E402
+from backcourse.diary import store as diary
+from backcourse.diary import plots
+from backcourse.diary.store import Entry  # noqa: E402
 from backcourse.style import RC_PARAMS  # noqa: E402
 
 

@@ -15,8 +15,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from backcourse import handout, routine, safety  # noqa: E402
-from backcourse.widgets_routine import RoutineApp  # noqa: E402
+from backcourse import safety  # noqa: E402
+from backcourse.routine import handout
+from backcourse.routine import engine as routine
+from backcourse.routine.widgets import RoutineApp  # noqa: E402
 
 START = date(2026, 1, 5)
 PROFILES = {

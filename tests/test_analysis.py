@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from backcourse import analysis
-from backcourse.diary import Entry
+from backcourse.diary import analysis
+from backcourse.diary.store import Entry
 
 MON = date(2025, 1, 6)  # a Monday
 

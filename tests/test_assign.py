@@ -1,4 +1,4 @@
-"""Assigning pages: the links `python -m backcourse.assign` prints, and the book's own launch buttons.
+"""Assigning pages: the links `python -m backcourse.teach.assign` prints, and the book's own launch buttons.
 
 The expected values come from `_config.yml` and `_toc.yml` (read here with yaml), never from the code under test.
 """
@@ -17,7 +17,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from backcourse import assign
+from backcourse.teach import assign
 from conftest import ROOT
 
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
@@ -35,7 +35,7 @@ def toc_notebooks() -> list[str]:
 
 def run_assign(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "backcourse.assign", *args], cwd=ROOT, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "backcourse.teach.assign", *args], cwd=ROOT, capture_output=True, text=True, timeout=60
     )
 
 
@@ -205,7 +205,7 @@ def test_launch_buttons_open_this_notebook_from_the_configured_repository(book, 
 
 @pytest.mark.build
 def test_assign_and_the_jupyterhub_button_agree(book):
-    """Two independent makers of the same link (sphinx-book-theme and backcourse.assign) give the same fields."""
+    """Two independent makers of the same link (sphinx-book-theme and backcourse.teach.assign) give the same fields."""
     notebook = toc_notebooks()[0]
     button = launch_links((book.html / f"{notebook}.html").read_text(encoding="utf-8"))["jupyterhub"]
     printed = run_assign("--hub", CONFIG["launch_buttons"]["jupyterhub_url"], "--page", notebook).stdout.strip()

@@ -407,7 +407,7 @@ def _script(filename, **attributes):
 
 
 def test_html_fixes_drop_repeated_inline_scripts_only():
-    from backcourse.sphinxext.htmlfixes import drop_repeated_inline_scripts
+    from backcourse.book.sphinxext.htmlfixes import drop_repeated_inline_scripts
 
     thebe = {"body": 'const THEBE_JS_URL = "x"', "priority": 500}
     context = {"script_files": [_script(None, **thebe), _script("_static/a.js"), _script("", **thebe),
@@ -418,7 +418,7 @@ def test_html_fixes_drop_repeated_inline_scripts_only():
 
 
 def test_html_fixes_make_reference_entries_list_items():
-    from backcourse.sphinxext.htmlfixes import citations_as_list_items
+    from backcourse.book.sphinxext.htmlfixes import citations_as_list_items
 
     context = {"body": '<div role="list" class="citation-list"><div class="citation" role="doc-biblioentry">'}
     citations_as_list_items(None, "p", "page.html", context, None)
@@ -429,7 +429,7 @@ def test_html_fixes_make_reference_entries_list_items():
 def test_html_fixes_keep_widget_scripts_only_where_a_widget_shows(has_view):
     from types import SimpleNamespace
 
-    from backcourse.sphinxext.htmlfixes import WIDGET_STATE, WIDGET_VIEW, drop_unused_widget_state
+    from backcourse.book.sphinxext.htmlfixes import WIDGET_STATE, WIDGET_VIEW, drop_unused_widget_state
 
     app = SimpleNamespace(config={"nb_ipywidgets_js": {"vendor/w/embed.js": {}}})
     scripts = [_script("_static/doctools.js"), _script(None, type=WIDGET_STATE, body="{}"),

@@ -12,8 +12,10 @@ import yaml
 
 matplotlib.use("Agg")
 
-from backcourse import evidence, figures, pages  # noqa: E402
-from backcourse.readability import CHAPTER_LIMITS, prose_blocks, strip_front_matter  # noqa: E402
+from backcourse import evidence  # noqa: E402
+from backcourse.book import figures
+from backcourse.book import pages
+from backcourse.book.readability import CHAPTER_LIMITS, prose_blocks, strip_front_matter  # noqa: E402
 from conftest import ROOT  # noqa: E402
 
 CHAPTERS = list(CHAPTER_LIMITS)  # start-here, why-backs-hurt, phases, walking-and-core, safety, evidence
@@ -274,7 +276,7 @@ def test_corrections_do_not_repeat_the_ninety_percent_myth_as_fact():
                 assert "not support" in block.raw, f"{page}: '90%' used without saying it is unsupported"
 
 
-# --- Routine rules (CONTRACTS.md) -----------------------------------------------------------------------------------
+# --- Routine rules (backcourse.routine.engine.RULES) -----------------------------------------------------------------------------------
 
 RULE_IDS = ("safety-first", "acute-gentle", "recovering-core", "maintenance-balance", "pair-front-back",
             "walk-build", "reps-by-pain", "leave-out-aggravating", "equipment-at-hand", "fits-time", "variety")
@@ -294,7 +296,7 @@ def test_phases_chapter_explains_every_routine_rule_in_order():
 
 def test_rule_explanations_cite_the_rules_sources():
     """Each rule cites the keys the routine engine gives it, and practical rules say they are practical."""
-    routine = pytest.importorskip("backcourse.routine", reason="routine engine not in this checkout")
+    routine = pytest.importorskip("backcourse.routine.engine", reason="routine engine not in this checkout")
     definitions = rule_definitions()
     assert set(routine.RULES) == set(definitions)
     for rule_id, rule in routine.RULES.items():

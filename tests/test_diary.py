@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from backcourse import diary
-from backcourse.diary import COLUMNS, DiaryParseError, Entry, EntryError
+from backcourse.diary import store as diary
+from backcourse.diary.store import COLUMNS, DiaryParseError, Entry, EntryError
 
 KNOWN = frozenset({"cat-cow", "bird-dog", "knee-to-chest"})
 TODAY = date(2025, 6, 1)

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from backcourse import diary
-from backcourse.diary import Entry
+from backcourse.diary import store as diary
+from backcourse.diary.store import Entry
 
 KNOWN = ["cat-cow", "bird-dog"]
 
@@ -24,7 +24,7 @@ WRITER = textwrap.dedent(
     """
     import sys
     from datetime import date, timedelta
-    from backcourse import diary
+    from backcourse.diary import store as diary
     path, n = sys.argv[1], int(sys.argv[2])
     new = [diary.Entry(date=date(2020, 1, 1) + timedelta(days=i % 1500), pain=i % 11, notes="new, " + "x" * 50)
            for i in range(n)]
@@ -39,7 +39,7 @@ APPENDER = textwrap.dedent(
     """
     import os, sys, time
     from datetime import date
-    from backcourse import diary
+    from backcourse.diary import store as diary
     path, label, n, go = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
     print("ready", flush=True)
     while not os.path.exists(go):  # start both writers at the same moment

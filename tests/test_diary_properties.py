@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backcourse import diary
-from backcourse.diary import COLUMNS, DiaryParseError, Entry, EntryError
+from backcourse.diary import store as diary
+from backcourse.diary.store import COLUMNS, DiaryParseError, Entry, EntryError
 
 KNOWN = ("cat-cow", "bird-dog", "knee-to-chest", "glute-bridge")
 TODAY = date(2025, 6, 1)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from backcourse import analysis
-from backcourse.diary import library_ids, read_diary
-from backcourse.sample_data import SAMPLE_NOTE, SAMPLE_PATH, generate, sample_text
+from backcourse.diary import analysis
+from backcourse.diary.store import library_ids, read_diary
+from backcourse.diary.sample import SAMPLE_NOTE, SAMPLE_PATH, generate, sample_text
 
 
 def test_committed_sample_is_what_the_seeded_generator_makes():
     assert SAMPLE_PATH.read_bytes().decode("utf-8-sig") == sample_text(), (
-        "data/sample-diary.csv is out of date: run `python -m backcourse.sample_data`"
+        "data/sample-diary.csv is out of date: run `python -m backcourse.diary.sample`"
     )
     assert read_diary(SAMPLE_PATH) == generate()
 

@@ -10,10 +10,11 @@ matplotlib.use("Agg")
 
 import pytest  # noqa: E402
 
-from backcourse import diary, widgets_diary  # noqa: E402
-from backcourse.diary import Entry, EntryError  # noqa: E402
-from backcourse.sample_data import load_sample  # noqa: E402
-from backcourse.widgets_diary import DiaryApp, entry_from_form, open_diary  # noqa: E402
+from backcourse.diary import store as diary  # noqa: E402
+from backcourse.diary import widgets as widgets_diary
+from backcourse.diary.store import Entry, EntryError  # noqa: E402
+from backcourse.diary.sample import load_sample  # noqa: E402
+from backcourse.diary.widgets import DiaryApp, entry_from_form, open_diary  # noqa: E402
 
 KNOWN = {"cat-cow", "bird-dog"}
 TODAY = date(2025, 6, 1)

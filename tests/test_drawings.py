@@ -15,8 +15,8 @@ matplotlib.use("Agg")
 
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Rectangle  # noqa: E402
 
-from backcourse import drawings  # noqa: E402
-from backcourse.exercises import HEAD_RADIUS, label, load_library  # noqa: E402
+from backcourse.library import drawings  # noqa: E402
+from backcourse.library.model import HEAD_RADIUS, label, load_library  # noqa: E402
 from backcourse.style import PALETTE  # noqa: E402
 
 LIBRARY = load_library()

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from backcourse import edition
+from backcourse.book import edition
 from conftest import ANSI, ROOT, SPHINX_PROBLEM, KERNEL_NOISE
 
 FENCE = re.compile(
@@ -105,7 +105,7 @@ def student_book(book, tmp_path_factory) -> StudentBuild:
     output = tmp_path_factory.mktemp("student")
     started = time.monotonic()
     proc = subprocess.run(
-        [sys.executable, "-m", "backcourse.edition", "student", "--output", str(output),
+        [sys.executable, "-m", "backcourse.book.edition", "student", "--output", str(output),
          "--cache", str(book.build_dir / ".jupyter_cache")],
         cwd=ROOT, capture_output=True, text=True, timeout=1800, env=dict(os.environ, MPLBACKEND="Agg"),
     )

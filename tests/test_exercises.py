@@ -16,7 +16,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from backcourse.exercises import (
+from backcourse.library.model import (
     CATEGORIES,
     CONTACT_DEPTH,
     CORE_ROLES,
@@ -469,7 +469,7 @@ def mini_book(tmp_path_factory):
     to an exercise by its label (as any chapter would)."""
     src = tmp_path_factory.mktemp("mini-book")
     (src / "conf.py").write_text(textwrap.dedent(f"""
-        extensions = ["myst_parser", "sphinx_design", "sphinxcontrib.bibtex", "backcourse.sphinxext.library"]
+        extensions = ["myst_parser", "sphinx_design", "sphinxcontrib.bibtex", "backcourse.book.sphinxext.library"]
         bibtex_bibfiles = [{str(ROOT / "book" / "references.bib")!r}]
         bibtex_reference_style = "author_year"
         myst_enable_extensions = ["colon_fence"]

@@ -12,8 +12,10 @@ from datetime import date, timedelta
 import icalendar
 import pytest
 
-from backcourse import handout, routine, safety
-from backcourse.routine import Profile, build_plan
+from backcourse import safety
+from backcourse.routine import handout
+from backcourse.routine import engine as routine
+from backcourse.routine.engine import Profile, build_plan
 
 START = date(2026, 1, 5)
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from backcourse import pages
-from backcourse.sphinxext.chapters import format_minutes, toc_pages, toc_parts
+from backcourse.book import pages
+from backcourse.book.sphinxext.chapters import format_minutes, toc_pages, toc_parts
 from conftest import ROOT
 
 #: The parts a learner works through; every page in them must carry a learning block.

@@ -12,8 +12,9 @@ matplotlib.use("Agg")
 import pytest  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
 
-from backcourse import analysis, plots  # noqa: E402
-from backcourse.diary import Entry  # noqa: E402
+from backcourse.diary import analysis  # noqa: E402
+from backcourse.diary import plots
+from backcourse.diary.store import Entry  # noqa: E402
 from backcourse.style import PALETTE  # noqa: E402
 
 MON = date(2025, 1, 6)

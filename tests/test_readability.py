@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from backcourse import readability
-from backcourse.readability import CHAPTER_LIMITS, grade, plain_text, prose, prose_blocks
+from backcourse.book import readability
+from backcourse.book.readability import CHAPTER_LIMITS, grade, plain_text, prose, prose_blocks
 from conftest import ROOT
 
 
@@ -51,7 +51,7 @@ def test_directive_options_are_dropped_but_titles_and_bodies_kept():
 def test_code_cells_and_their_options_are_dropped():
     source = (
         "Before.\n\n```{code-cell} ipython3\n---\ntags: [remove-input]\nmystnb:\n  image:\n    alt: \"A chart\"\n---\n"
-        "from backcourse.figures import walkback_chart\n\nwalkback_chart()\n```\n\nAfter.\n"
+        "from backcourse.book.figures import walkback_chart\n\nwalkback_chart()\n```\n\nAfter.\n"
     )
     assert prose(source).splitlines() == ["Before.", "After."]
 
@@ -127,7 +127,7 @@ def test_every_chapter_has_enough_prose_to_score():
 
 
 def test_the_script_prints_every_chapter_and_passes():
-    proc = subprocess.run([sys.executable, "-m", "backcourse.readability"], capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, "-m", "backcourse.book.readability"], capture_output=True, text=True,
                           cwd=ROOT, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     lines = {line.split()[0]: line.split() for line in proc.stdout.splitlines()[1:] if line.strip()}

@@ -11,8 +11,8 @@ matplotlib.use("Agg")
 import pytest  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 
-from backcourse import report  # noqa: E402
-from backcourse.diary import Entry  # noqa: E402
+from backcourse.diary import report  # noqa: E402
+from backcourse.diary.store import Entry  # noqa: E402
 
 MON = date(2025, 1, 6)
 
@@ -92,7 +92,7 @@ def test_same_diary_gives_the_same_pdf_bytes(tmp_path):
 
 
 def test_notebook_html_helpers_escape_and_wrap():
-    from backcourse import analysis
+    from backcourse.diary import analysis
 
     assert report.note_html("a < b", "c") == "<p>a &lt; b</p><p>c</p>"
     days = analysis.daily([Entry(date=MON, pain=2, flare_up=True)])

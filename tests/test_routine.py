@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from backcourse import routine, safety
-from backcourse.routine import Blocked, Plan, Profile, ProfileError, build_plan, next_reps, suggest_phase
+from backcourse import safety
+from backcourse.routine import engine as routine
+from backcourse.routine.engine import Blocked, Plan, Profile, ProfileError, build_plan, next_reps, suggest_phase
 from test_routine_fixture import EXERCISES, FIXTURE, Library
 
 ROOT = Path(__file__).resolve().parent.parent

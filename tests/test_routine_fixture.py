@@ -1,4 +1,4 @@
-"""A tiny exercise library that follows the CONTRACTS.md interface, for the routine's tests.
+"""A tiny exercise library that has the same interface as the real one (backcourse.library.model), for the routine's tests.
 
 Why: the routine engine must behave on any library that keeps the contract, not only on today's
 data/exercises.yaml. The property tests run on this fixture and on the real library. The checks at the end

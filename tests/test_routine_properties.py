@@ -15,8 +15,9 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from backcourse import routine, safety
-from backcourse.routine import Blocked, Plan, Profile, build_plan
+from backcourse import safety
+from backcourse.routine import engine as routine
+from backcourse.routine.engine import Blocked, Plan, Profile, build_plan
 from test_routine_fixture import FIXTURE
 
 REAL = routine.default_library()

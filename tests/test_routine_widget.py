@@ -7,8 +7,10 @@ from datetime import date
 
 import pytest
 
-from backcourse import handout, routine, safety
-from backcourse.widgets_routine import RoutineApp
+from backcourse import safety
+from backcourse.routine import handout
+from backcourse.routine import engine as routine
+from backcourse.routine.widgets import RoutineApp
 
 START = date(2026, 1, 5)
 

@@ -9,7 +9,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 from backcourse import evidence  # noqa: E402
-from backcourse.figures import recovery_curve  # noqa: E402
+from backcourse.book.figures import recovery_curve  # noqa: E402
 from backcourse.style import PALETTE, RC_PARAMS, use_course_style  # noqa: E402
 
 

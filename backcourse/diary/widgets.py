@@ -1,7 +1,7 @@
 """The diary notebook's controls: which diary is shown, the entry form, undo, export, import and the PDF.
 
-Widgets only wire inputs to :mod:`backcourse.diary`, :mod:`backcourse.analysis`, :mod:`backcourse.plots` and
-:mod:`backcourse.report`; the form's values become an Entry through :func:`entry_from_form`, a plain function.
+Widgets only wire inputs to :mod:`backcourse.diary.store`, :mod:`backcourse.diary.analysis`, :mod:`backcourse.diary.plots` and
+:mod:`backcourse.diary.report`; the form's values become an Entry through :func:`entry_from_form`, a plain function.
 
 Which diary the notebook uses (:func:`open_diary`), from the most to the least explicit:
 
@@ -25,9 +25,10 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from . import analysis, diary
-from .diary import Diary, DiaryBusyError, DiaryParseError, Entry, EntryError
-from .sample_data import SAMPLE_PATH, load_sample
+from backcourse.diary import analysis
+from backcourse.diary import store as diary
+from backcourse.diary.store import Diary, DiaryBusyError, DiaryParseError, Entry, EntryError
+from backcourse.diary.sample import SAMPLE_PATH, load_sample
 
 SAMPLE_ENV = "BACKCOURSE_DIARY_SAMPLE"
 SAMPLE_BANNER = (
@@ -135,7 +136,7 @@ def entry_from_form(values: dict[str, Any]) -> Entry:
 def exercise_options() -> list[tuple[str, str]]:
     """(name, id) pairs for the exercises list; empty when the library cannot be read."""
     try:
-        from .exercises import load_library
+        from backcourse.library.model import load_library
 
         return [(ex.name, ex.id) for ex in load_library().exercises.values()]
     except Exception:  # the form still works; ids are then checked when saving
@@ -280,7 +281,7 @@ class DiaryApp:
         self.redraw()
 
     def report(self) -> None:
-        from .report import write_report
+        from backcourse.diary.report import write_report
 
         entries, sample = self.view.shown()
         names = {ex_id: name for name, ex_id in exercise_options()}
@@ -295,7 +296,7 @@ class DiaryApp:
     def redraw(self) -> None:
         """Replace the charts under the form. Outputs are set on the widget directly (not captured), so they
         never leak into the notebook's stored cell output."""
-        from .plots import pain_over_weeks, walking_and_pain_weeks
+        from backcourse.diary.plots import pain_over_weeks, walking_and_pain_weeks
 
         entries, sample = self.view.shown()
         self.charts.outputs = ()

@@ -5,7 +5,7 @@ output on every run. The story is invented to exercise every part of the charts 
 days, a flare-up after lifting and a bad day after a long drive, two routine changes, walking building up); it is not a typical course of back
 pain and proves nothing.
 
-Regenerate the committed file with ``python -m backcourse.sample_data`` (a test checks it is up to date).
+Regenerate the committed file with ``python -m backcourse.diary.sample`` (a test checks it is up to date).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import random
 from datetime import date, time, timedelta
 from pathlib import Path
 
-from . import DATA_DIR
-from .diary import Entry, diary_text, read_diary
+from backcourse import DATA_DIR
+from backcourse.diary.store import Entry, diary_text, read_diary
 
 SAMPLE_PATH = DATA_DIR / "sample-diary.csv"
 SEED = 20250106

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from . import REPO_ROOT
+from backcourse import REPO_ROOT
 
 
 class PageMetadataError(ValueError):

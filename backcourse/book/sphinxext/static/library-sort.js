@@ -1,4 +1,4 @@
-/* Sort the exercise library's index table by any column (backcourse.sphinxext.library).
+/* Sort the exercise library's index table by any column (backcourse.book.sphinxext.library).
  *
  * Progressive enhancement: without script the table is still there, in the library's own order.
  * Each column heading becomes a button; pressing it sorts by that column, pressing again reverses.

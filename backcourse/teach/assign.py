@@ -9,8 +9,8 @@ chapter's link is its page in the built book instead (give ``--book-url``, the a
 
 Example::
 
-    python -m backcourse.assign --hub https://hub.example.edu --page notebooks/pain-diary.ipynb
-    python -m backcourse.assign --book-url https://example.edu/moving-again --page book/phases
+    python -m backcourse.teach.assign --hub https://hub.example.edu --page notebooks/pain-diary.ipynb
+    python -m backcourse.teach.assign --book-url https://example.edu/moving-again --page book/phases
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from urllib.parse import urlencode, urlsplit
 
 import yaml
 
-from . import REPO_ROOT
-from .sphinxext.chapters import toc_pages
+from backcourse import REPO_ROOT
+from backcourse.book.sphinxext.chapters import toc_pages
 
 #: JupyterHub URL prefixes for the two interfaces sphinx-book-theme's launch buttons support.
 INTERFACES = {"jupyterlab": "lab/tree", "classic": "tree"}
@@ -154,7 +154,7 @@ def link_for(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m backcourse.assign",
+        prog="python -m backcourse.teach.assign",
         description="Print one link per page to paste into your course page: notebooks open on your "
         "JupyterHub through nbgitpuller, chapters open in the published book.",
     )

@@ -14,10 +14,10 @@ from typing import Sequence
 import matplotlib
 from matplotlib.figure import Figure
 
-from . import analysis
-from .diary import Entry
-from .evidence import WHO_WEEKLY_MINUTES
-from .style import PALETTE, RC_PARAMS
+from backcourse.diary import analysis
+from backcourse.diary.store import Entry
+from backcourse.evidence import WHO_WEEKLY_MINUTES
+from backcourse.style import PALETTE, RC_PARAMS
 
 #: Figure size in inches: narrow and tall enough that text stays readable when a phone shrinks it.
 PHONE_SIZE = (4.3, 5.0)

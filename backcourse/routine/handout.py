@@ -2,7 +2,7 @@
 calendar file (.ics), a CSV, and the chart of weekly minutes.
 
 Why one module: every view must say the same thing about the same plan (dose, "why this is here", the
-stop-if-worse rule), so they are all rendered here from :class:`backcourse.routine.Plan` and nothing else.
+stop-if-worse rule), so they are all rendered here from :class:`backcourse.routine.engine.Plan` and nothing else.
 The handout is one self-contained file (CSS and drawings inline) so it can be printed or mailed as is; its
 print CSS puts each week on its own page. Files are written where the learner asks and never replace an
 existing file unless ``overwrite=True`` is given (atomic writes: a crash never leaves half a file).
@@ -22,9 +22,10 @@ from pathlib import Path
 import matplotlib
 from matplotlib.figure import Figure
 
-from . import files, routine, safety
-from .routine import Blocked, Plan, PlanItem
-from .style import PALETTE, RC_PARAMS
+from backcourse import files, safety
+from backcourse.routine import engine as routine
+from backcourse.routine.engine import Blocked, Plan, PlanItem
+from backcourse.style import PALETTE, RC_PARAMS
 
 #: The stop-if-worse rule, printed on every page of the handout (reading grade 6 or lower).
 STOP_RULE = (
@@ -53,7 +54,7 @@ _esc = html.escape
 
 
 # --------------------------------------------------------------------------------------------------------------
-# Drawings (from backcourse.drawings), cached: one drawing per exercise is rendered once per process
+# Drawings (from backcourse.library.drawings), cached: one drawing per exercise is rendered once per process
 # --------------------------------------------------------------------------------------------------------------
 
 _SVG_CACHE: dict[tuple[str, str], str] = {}
@@ -63,7 +64,7 @@ def drawing_svg(ex) -> str:
     """The exercise's start-and-end drawing as inline SVG (no XML prologue), rendered once per process."""
     key = (ex.id, repr(getattr(ex, "pose", None)))
     if key not in _SVG_CACHE:
-        from .drawings import exercise_svg
+        from backcourse.library.drawings import exercise_svg
 
         svg = exercise_svg(ex)
         start = svg.find("<svg")
@@ -72,7 +73,7 @@ def drawing_svg(ex) -> str:
 
 
 def drawing_alt(ex) -> str:
-    from .drawings import alt_text
+    from backcourse.library.drawings import alt_text
 
     return alt_text(ex)
 
@@ -452,7 +453,7 @@ def plan_ics(plan: Plan) -> bytes:
             continue
         lines += ["", STOP_RULE]
         event = Event()
-        event.add("uid", f"{plan.start:%Y%m%d}-w{day.week}-d{day.index}-{kind}@backcourse.routine")
+        event.add("uid", f"{plan.start:%Y%m%d}-w{day.week}-d{day.index}-{kind}@backcourse.routine.engine")
         event.add("dtstamp", stamp)
         event.add("dtstart", day.date)
         event.add("dtend", day.date + timedelta(days=1))

@@ -1,4 +1,4 @@
-"""The exercise explorer: ipywidgets wired to :meth:`backcourse.exercises.Library.filter` and the drawings.
+"""The exercise explorer: ipywidgets wired to :meth:`backcourse.library.model.Library.filter` and the drawings.
 
 Why this module holds no rules: which exercises match is decided by the library's own filter (a pure
 function the tests check); the app only reads its controls into filter criteria, shows the matching
@@ -13,10 +13,10 @@ import html
 import ipywidgets as widgets
 from IPython.display import HTML
 
-from . import drawings
-from .exercises import CATEGORIES, CORE_ROLES, EQUIPMENT, PHASES, POSITIONS, Exercise, Library, default_library, label
+from backcourse.library import drawings
+from backcourse.library.model import CATEGORIES, CORE_ROLES, EQUIPMENT, PHASES, POSITIONS, Exercise, Library, default_library, label
 
-#: Where a notebook's link to an exercise's entry in the book points (see CONTRACTS.md).
+#: Where a notebook's link to an exercise's entry in the book points (see docs/architecture.md).
 LIBRARY_URL = "../book/exercise-library.html#ex-{id}"
 
 #: Movements a learner may want to leave out, in their words (keys are the library's spine motions).

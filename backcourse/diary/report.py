@@ -16,10 +16,11 @@ import matplotlib
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
-from . import analysis, files
-from .diary import Entry, NRS_ANCHORS
-from .plots import draw_pain_over_weeks
-from .style import PALETTE, RC_PARAMS
+from backcourse import files
+from backcourse.diary import analysis
+from backcourse.diary.store import Entry, NRS_ANCHORS
+from backcourse.diary.plots import draw_pain_over_weeks
+from backcourse.style import PALETTE, RC_PARAMS
 
 A4 = (8.27, 11.69)
 TABLE_ROWS_PER_PAGE = 32

@@ -2,7 +2,7 @@
 
 Why: sphinx-book-theme also gives launch buttons to chapters written as MyST Markdown notebooks (a ``.md`` file
 with code cells that draw figures). Those buttons open the raw ``.md`` file: JupyterLab shows it as text and
-Colab cannot open it at all. Chapters are meant to be read in the book (``python -m backcourse.assign`` links a
+Colab cannot open it at all. Chapters are meant to be read in the book (``python -m backcourse.teach.assign`` links a
 chapter to its book page for the same reason), so their launch buttons are removed; notebooks keep theirs.
 """
 

@@ -4,8 +4,8 @@ Why pure functions: the widget, the handout, the benchmark and the property test
 :func:`build_plan`; nothing here knows about widgets or files. The same profile always gives the same plan
 (no randomness, no clock: the start date is an argument).
 
-Every choice the engine makes comes from a rule in :data:`RULES`. Each rule has the id agreed in
-CONTRACTS.md, a one-line plain reason and its citation keys in ``book/references.bib``; chapter 3
+Every choice the engine makes comes from a rule in :data:`RULES`. Each rule has a stable id,
+a one-line plain reason and its citation keys in ``book/references.bib``; chapter 3
 (``book/phases.md``, section ``routine-rules``) explains the same rules in plain words. Every plan item
 carries the ids of the rules that put it there and a "why this is here" sentence built from them.
 
@@ -45,7 +45,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from . import evidence, exercises, safety
+from backcourse import evidence, safety
+from backcourse.library import model as exercises
 
 # --------------------------------------------------------------------------------------------------------------
 # Rules
@@ -54,7 +55,7 @@ from . import evidence, exercises, safety
 
 @dataclass(frozen=True)
 class Rule:
-    """One rule of the routine builder: id (as in CONTRACTS.md), short title, plain reason, citation keys."""
+    """One rule of the routine builder: stable id (chapter 3 uses the same ids), short title, plain reason, citation keys."""
 
     id: str
     title: str
@@ -539,7 +540,7 @@ class Blocked:
 
 @functools.lru_cache(maxsize=4)
 def _library_at(path: Path | None):
-    from .exercises import load_library
+    from backcourse.library.model import load_library
 
     return load_library(path)
 

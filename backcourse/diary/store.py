@@ -50,7 +50,7 @@ from typing import Any
 import platformdirs
 from filelock import FileLock, Timeout
 
-from . import files
+from backcourse import files
 
 SCHEMA_VERSION = 1
 #: Columns of the diary CSV, in file order.
@@ -201,8 +201,8 @@ def check_entry(entry: Entry, known_ids: Collection[str] | None = None, today: d
 
 
 def library_ids() -> frozenset[str]:
-    """Every exercise id in the course's exercise library (``backcourse.exercises.load_library``)."""
-    from .exercises import load_library  # imported here: the library is only needed when checking ids
+    """Every exercise id in the course's exercise library (``backcourse.library.model.load_library``)."""
+    from backcourse.library.model import load_library  # imported here: the library is only needed when checking ids
 
     return frozenset(load_library().exercises)
 

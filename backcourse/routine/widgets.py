@@ -1,7 +1,7 @@
-"""The build-your-routine app: ipywidgets wired to :mod:`backcourse.routine` and :mod:`backcourse.handout`.
+"""The build-your-routine app: ipywidgets wired to :mod:`backcourse.routine.engine` and :mod:`backcourse.routine.handout`.
 
 Why this module holds no rules: every decision (the safety gate included) is made by
-:func:`backcourse.routine.build_plan`; the app only reads its controls into a profile and the screen answers,
+:func:`backcourse.routine.engine.build_plan`; the app only reads its controls into a profile and the screen answers,
 calls the engine, and shows what comes back. The safety questions come first and start unanswered: no plan
 is shown until every one has a yes or no. The plan redraws on every change.
 """
@@ -13,8 +13,10 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
-from . import handout, routine, safety
-from .routine import Blocked, Profile, ProfileError
+from backcourse import safety
+from backcourse.routine import handout
+from backcourse.routine import engine as routine
+from backcourse.routine.engine import Blocked, Profile, ProfileError
 
 _WIDE = widgets.Layout(width="auto")
 #: Short button labels for the phases (the full names from chapter 3 show as tooltips).

@@ -27,8 +27,8 @@ from docutils.statemachine import StringList
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.osutil import relative_uri
 
-from .. import drawings
-from .. import exercises as exlib
+from backcourse.library import drawings
+from backcourse.library import model as exlib
 
 #: Folder inside the HTML output that holds the drawings.
 DRAWINGS_DIR = "_images/exercises"

@@ -16,8 +16,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Rectangle
 from matplotlib.path import Path as MplPath
 
-from .exercises import HEAD_RADIUS, Exercise, Pose, Prop, label
-from .style import PALETTE, RC_PARAMS
+from backcourse.library.model import HEAD_RADIUS, Exercise, Pose, Prop, label
+from backcourse.style import PALETTE, RC_PARAMS
 
 #: Inches of figure per metre of drawing: one scale for every exercise, so figures compare at a glance.
 INCHES_PER_METRE = 1.3

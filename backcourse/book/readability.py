@@ -6,7 +6,7 @@ options, code cells, citation roles, table pipes, links), which would distort th
 chapter into the prose a reader reads, split into blocks (paragraphs, list items, headings, table rows), and
 scores it. The same blocks let the tests check that every number in the prose carries a citation.
 
-Run ``python -m backcourse.readability`` to print the grade of every chapter and its limit.
+Run ``python -m backcourse.book.readability`` to print the grade of every chapter and its limit.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import REPO_ROOT
+from backcourse import REPO_ROOT
 
 #: Chapters and the highest Flesch-Kincaid grade their prose may reach (safety text is held to grade 6).
 CHAPTER_LIMITS: dict[str, float] = {
@@ -200,7 +200,7 @@ def _implicit_role_text(role: str, body: str) -> str:
             for suffix in (".md", ".ipynb"):
                 path = candidate.with_name(candidate.name + suffix)
                 if path.is_file():
-                    from .pages import read_raw
+                    from backcourse.book.pages import read_raw
 
                     title = read_raw(path)[1]
                     if title:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from matplotlib.figure import Figure
 
-from . import evidence
-from .style import PALETTE, RC_PARAMS
+from backcourse import evidence
+from backcourse.style import PALETTE, RC_PARAMS
 
 import matplotlib
 

@@ -2,7 +2,7 @@
 
 Why: the instructor guide and the syllabi need every page's objectives, time to learn and prerequisites. Typing
 them again would give two copies that drift apart, so both read ``_toc.yml`` and each page's ``learning`` block
-(see ``backcourse.pages``) at build time. A page whose metadata changes rebuilds the pages that list it.
+(see ``backcourse.book.pages``) at build time. A page whose metadata changes rebuilds the pages that list it.
 
 Usage in MyST::
 
@@ -30,7 +30,8 @@ from docutils.parsers.rst import directives
 from sphinx.addnodes import pending_xref
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
-from .. import REPO_ROOT, pages
+from backcourse import REPO_ROOT
+from backcourse.book import pages
 
 COLUMNS = {
     "page": "Page",

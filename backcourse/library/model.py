@@ -6,7 +6,7 @@ once. Loading checks the file with pydantic and stops with a message that names 
 the bad value, so a typo never reaches a learner as a silently wrong plan.
 
 The drawing of each exercise is kept with it as *pose data*: joint angles of a simple stick figure at the
-start and at the end of the movement (see :class:`BodyPose`). :mod:`backcourse.drawings` turns them into
+start and at the end of the movement (see :class:`BodyPose`). :mod:`backcourse.library.drawings` turns them into
 figures; the geometry (key points, in-between poses) lives here because it is part of the data's meaning.
 """
 
@@ -21,7 +21,7 @@ from typing import Any, Literal, get_args
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from . import DATA_DIR, REPO_ROOT
+from backcourse import DATA_DIR, REPO_ROOT
 
 # --- The vocabularies --------------------------------------------------------------------------------------
 

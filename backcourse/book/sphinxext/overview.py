@@ -7,7 +7,7 @@ from pathlib import Path, PurePosixPath
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
-from .. import pages
+from backcourse.book import pages
 
 
 class LearningOverview(SphinxDirective):

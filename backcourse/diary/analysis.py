@@ -1,6 +1,6 @@
 """What a pain diary shows over weeks: daily and weekly means, change from a baseline week, flare-ups, walking.
 
-Pure functions of a list of :class:`backcourse.diary.Entry`; nothing here reads files or draws.
+Pure functions of a list of :class:`backcourse.diary.store.Entry`; nothing here reads files or draws.
 
 Why weeks: day-to-day pain is noisy, so weekly averages and the change against a baseline week say more than
 single days (see the course's "Measuring pain" evidence).
@@ -29,8 +29,8 @@ from datetime import date, timedelta
 from statistics import fmean
 from typing import Iterable, Sequence
 
-from .diary import Entry
-from .evidence import MEANINGFUL_CHANGE_KEYS, MEANINGFUL_CHANGE_PERCENT, MEANINGFUL_CHANGE_POINTS
+from backcourse.diary.store import Entry
+from backcourse.evidence import MEANINGFUL_CHANGE_KEYS, MEANINGFUL_CHANGE_PERCENT, MEANINGFUL_CHANGE_POINTS
 
 MIN_DAYS_PER_WEEK = 3
 FLARE_POINTS = 2.0

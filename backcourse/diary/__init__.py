@@ -1,0 +1,19 @@
+"""The pain diary: storage (``store``), analysis (``analysis``), charts (``plots``), the clinician report and
+HTML tables (``report``), the made-up sample (``sample``) and the diary widget (``widgets``).
+
+Public: ``Diary``, ``Entry``, ``EntryError``, ``DiaryParseError``, ``open_diary``, ``DiaryApp``, ``weekly``, ``daily``, ``change_from_baseline``,
+``flare_ups``, ``walking_and_pain``, ``pain_over_weeks``, ``walking_and_pain_weeks``, ``weekly_table_html``,
+``note_html``, ``flare_up_html``, ``write_report``, ``load_sample``.
+"""
+
+from backcourse._lazy import lazy_exports
+
+__getattr__, __dir__, __all__ = lazy_exports(__name__, {
+    "Diary": "store", "Entry": "store", "EntryError": "store", "DiaryParseError": "store",
+    "open_diary": "widgets", "DiaryApp": "widgets",
+    "weekly": "analysis", "daily": "analysis", "change_from_baseline": "analysis", "flare_ups": "analysis",
+    "walking_and_pain": "analysis",
+    "pain_over_weeks": "plots", "walking_and_pain_weeks": "plots",
+    "weekly_table_html": "report", "note_html": "report", "flare_up_html": "report", "write_report": "report",
+    "load_sample": "sample",
+})

@@ -1,0 +1,18 @@
+"""The routine builder: the plan engine (``engine``), the handout and exports (``handout``) and the builder
+widget (``widgets``).
+
+Public: ``Profile``, ``ProfileError``, ``suggest_phase``, ``build_plan``, ``next_reps``, ``default_library``, ``Plan``,
+``Blocked``, ``plan_html``, ``blocked_html``, ``gallery_html``, ``weekly_minutes_chart``, ``write_exports``,
+``handout_html``,
+``RoutineApp``.
+"""
+
+from backcourse._lazy import lazy_exports
+
+__getattr__, __dir__, __all__ = lazy_exports(__name__, {
+    "Profile": "engine", "ProfileError": "engine", "suggest_phase": "engine", "build_plan": "engine",
+    "next_reps": "engine", "default_library": "engine", "Plan": "engine", "Blocked": "engine",
+    "plan_html": "handout", "blocked_html": "handout", "gallery_html": "handout",
+    "weekly_minutes_chart": "handout", "write_exports": "handout", "handout_html": "handout",
+    "RoutineApp": "widgets",
+})
