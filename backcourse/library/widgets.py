@@ -83,8 +83,12 @@ def drawing_html(ex: Exercise, t: float) -> str:
     return f'<div class="explorer-drawing">{svg}</div>'
 
 
-def _choices(values: tuple[str, ...], any_label: str) -> list[tuple[str, str | None]]:
-    return [(any_label, None)] + [(label(v).capitalize(), v) for v in values]
+#: The value of an "Any …" choice. Not None: a Dropdown whose value is None has nothing selected and shows a blank.
+ANY = ""
+
+
+def _choices(values: tuple[str, ...], any_label: str) -> list[tuple[str, str]]:
+    return [(any_label, ANY)] + [(label(v).capitalize(), v) for v in values]
 
 
 class ExplorerApp:
@@ -93,7 +97,7 @@ class ExplorerApp:
 
     def __init__(self, library: Library | None = None, phase: str | None = None, t_steps: int = 10):
         self.library = default_library() if library is None else library
-        self.phase = widgets.Dropdown(options=_choices(PHASES, "Any phase"), value=phase, description="Phase",
+        self.phase = widgets.Dropdown(options=_choices(PHASES, "Any phase"), value=phase or ANY, description="Phase",
                                       style=_STYLE)
         self.category = widgets.Dropdown(options=_choices(CATEGORIES, "Any category"), description="Category",
                                          style=_STYLE)
@@ -140,10 +144,10 @@ class ExplorerApp:
         """The controls as keyword arguments of :meth:`Library.filter`."""
         have = [e for e, box in self.equipment.items() if box.value]
         return {
-            "phase": self.phase.value,
-            "category": self.category.value,
-            "position": self.position.value,
-            "core_role": self.core_role.value,
+            "phase": self.phase.value or None,
+            "category": self.category.value or None,
+            "position": self.position.value or None,
+            "core_role": self.core_role.value or None,
             "equipment_available": have if self.limit_equipment.value else None,
             "exclude_motions": tuple(m for m, box in self.leave_out.items() if box.value),
         }
