@@ -113,7 +113,7 @@ def test_props_are_drawn_where_the_equipment_needs_them(ex_id):
     strap = [line for line in ax.get_lines() if matplotlib.colors.to_hex(line.get_color()) == PALETTE["orange"].lower()]
     assert bool(strap) == ("strap" in ex.equipment)
     greys = [line for line in ax.get_lines() if line.get_color() == drawings.PROP]
-    assert bool(greys) == bool({"chair", "bike"} & set(ex.equipment)), "chair, bench or bike"
+    assert bool(greys) == bool({"chair", "bench", "bike"} & set(ex.equipment)), "chair, bench or bike"
     assert (drawings.PROP_FILL in {matplotlib.colors.to_hex(c) for c in [p.get_facecolor() for p in ax.patches]}) \
         == ("wall" in ex.equipment)
     floor = [line for line in ax.get_lines() if line.get_color() == drawings.FLOOR_COLOUR]
