@@ -180,7 +180,7 @@ def _draw_figure(ax, pose: Pose, t: float, ghost: bool = False) -> None:
                 * math.sin(a), hy - math.sin(up) * HEAD_RADIUS * (0.25 + 0.15 * math.cos(a)) + math.sin(across)
                 * HEAD_RADIUS * 0.45 * math.sin(a)) for a in [(-1 + i / 4) * math.pi / 2 for i in range(9)]]
         ax.plot(*zip(*arc), color=body, linewidth=1.6, solid_capstyle="round", zorder=z + 5)
-    for hand in pose.grips:
+    for hand in (pose.grips if t >= 0.5 else []):  # hands take hold as the movement is done
         # A closed hand holding on: a filled dot, bigger than the line is wide.
         colour = body if hand == "near_hand" else far
         ax.add_patch(Circle(pts[hand], HEAD_RADIUS * 0.42, facecolor=colour, edgecolor="white", linewidth=1.2,
