@@ -33,6 +33,7 @@ FAR = PALETTE["sky"]
 ARROW = PALETTE["vermillion"]
 PROP = "#5a5a5a"
 PROP_FILL = "#d9d9d9"
+ROOM_WALL = "#efefef"
 GHOST = "#c8c8c8"
 LINE = 5.0  # points: thick enough to read at phone width
 FLOOR_COLOUR = "#8a8a8a"
@@ -249,8 +250,9 @@ def _draw_props(ax, ex: Exercise, x0: float, x1: float) -> None:
             if prop.kind == "chair":
                 _line(ax, [(x - 0.22, top), (x - 0.26, top + 0.48)], PROP, 4, 2)
             if prop.against_wall:
-                ax.add_patch(Rectangle((x - 0.34, 0.0), 0.1, top + 0.15, facecolor=PROP_FILL, edgecolor=PROP,
-                                       linewidth=1.2, zorder=0.5))
+                # The room's wall behind the sofa or bench (lighter than a wall the exercise itself uses).
+                ax.add_patch(Rectangle((x - 0.34, 0.0), 0.1, top + 0.15, facecolor=ROOM_WALL, edgecolor=PROP,
+                                       linewidth=1.0, zorder=0.5))
         elif prop.kind == "wall":
             ax.add_patch(Rectangle((x - 0.06, 0.0), 0.06, 1.9, facecolor=PROP_FILL, edgecolor=PROP, linewidth=1.2,
                                    zorder=0.5))
@@ -267,7 +269,7 @@ def _draw_props(ax, ex: Exercise, x0: float, x1: float) -> None:
             _line(ax, [(x - 0.05, 0.2), (cx, cy)], PROP, 5, 1)  # main frame to the pedals
             _line(ax, [(cx, cy), (cx + 0.05, 0.02)], PROP, 4, 1)  # front leg
             ax.add_patch(Circle((cx, cy), r, facecolor="none", edgecolor=PROP, linewidth=1.5, zorder=1))
-            ax.add_patch(Circle((cx, cy), 0.07, facecolor=PROP_FILL, edgecolor=PROP, linewidth=2, zorder=1))
+            ax.add_patch(Circle((cx, cy), 0.07, facecolor="white", edgecolor=PROP, linewidth=2, zorder=1))
             _line(ax, [(x - 0.3, top), (x + 0.14, top)], PROP, 6, 2)  # seat
             _line(ax, [(x - 0.3, top), (x - 0.42, top + 0.46)], PROP, 6, 2)  # back rest
             _line(ax, [(x - 0.05, top - 0.02), (x + 0.1, top + 0.12), (x + 0.2, top + 0.12)], PROP, 3, 2)  # handle
