@@ -506,7 +506,7 @@ def _meets(ex, c) -> list[str]:
     return failed
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(c=criteria_strategy)
 def test_filter_returns_exactly_the_exercises_that_meet_every_criterion(library, c):
     found = library.filter(**c)
@@ -516,7 +516,7 @@ def test_filter_returns_exactly_the_exercises_that_meet_every_criterion(library,
     assert [ex.id for ex in found] == [ex.id for ex in library if ex in found]  # file order kept
 
 
-@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(c=criteria_strategy, extra=st.sampled_from(["phase", "category", "position", "core_role"]),
        value=st.data())
 def test_adding_a_criterion_never_adds_exercises(library, c, extra, value):
@@ -559,7 +559,7 @@ for _side in ("near", "far"):
                 (f"{_side}_ankle", f"{_side}_toe", "foot", _side)]
 
 
-@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(index=st.integers(0, 38), t=st.floats(0, 1))
 def test_the_body_keeps_its_size_through_a_movement(library, index, t):
     ex = list(library)[index]
@@ -571,7 +571,7 @@ def test_the_body_keeps_its_size_through_a_movement(library, index, t):
         assert math.dist(pts[a], pts[b]) == pytest.approx(SEGMENTS[segment] * factor, abs=1e-9), (ex.id, a, b)
 
 
-@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(index=st.integers(0, 38), t=st.floats(0, 1))
 def test_a_grounded_figure_rests_on_the_floor_and_its_anchor_stays_put(library, index, t):
     ex = list(library)[index]
