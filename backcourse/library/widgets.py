@@ -46,6 +46,8 @@ def card_html(ex: Exercise, link: bool = True) -> str:
     if link:
         name = f'<a href="{_esc(LIBRARY_URL.format(id=ex.id))}">{name}</a>'
     needs = ", ".join(label(e) for e in ex.equipment if e != "none") or "nothing"
+    if ex.comfort:
+        needs += f" ({', '.join(label(c) for c in ex.comfort)} for comfort)"
     care = '<p><strong>Use with care:</strong> it loads the lower back.</p>' if ex.use_with_care else ""
     return (
         f'<div class="explorer-card{" care" if ex.use_with_care else ""}">'
@@ -106,7 +108,7 @@ class ExplorerApp:
         self.core_role = widgets.Dropdown(options=_choices(CORE_ROLES, "Any core role"), description="Core role",
                                           style=_STYLE)
         self.limit_equipment = widgets.Checkbox(value=False, indent=False, layout=_WIDE,
-                                                description="Only what I can do with the equipment I tick")
+                                                description="Only what I can do with the equipment I tick (floor exercises need only floor space)")
         self.equipment = {
             e: widgets.Checkbox(value=False, description=label(e), indent=False, layout=widgets.Layout(width="auto"))
             for e in EQUIPMENT if e != "none"

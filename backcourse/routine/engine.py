@@ -139,9 +139,10 @@ AGGRAVATOR_LABELS = {"bending-forward": "Bending forward", "arching-back": "Arch
                      "sitting": "Sitting", "standing": "Standing"}
 
 #: Equipment a learner may have ("none" is always available and need not be listed).
-EQUIPMENT = tuple(e for e in exercises.EQUIPMENT if e != "none")
+#: (The library keeps a mat as comfort, never a need; a learner may still tick it.)
+EQUIPMENT = tuple(e for e in exercises.HAVE if e != "none")
 EQUIPMENT_LABELS = {"mat": "Exercise mat", "foam-roller": "Foam roller", "strap": "Strap, belt or towel",
-                    "wall": "A clear wall", "chair": "Sturdy chair", "weights": "Weights",
+                    "wall": "A clear wall", "chair": "Sturdy chair", "bench": "Sofa or bench against a wall", "weights": "Weights",
                     "pool": "Swimming pool", "bike": "Exercise bike or bicycle"}
 
 #: Aerobic activities a learner may prefer, each with the words that find it in the library.
