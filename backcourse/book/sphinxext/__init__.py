@@ -11,6 +11,7 @@ from backcourse.book.sphinxext import chapters  # chapter-table directive, learn
 from backcourse.book.sphinxext import launch  # launch buttons only on .ipynb pages (chapters' buttons would open raw .md files)
 from backcourse.book.sphinxext import bibstyle  # pybtex style 'course': author-year labels, the same for a source on every page
 from backcourse.book.sphinxext import htmlfixes  # fixes to Sphinx's HTML found by the browser tests (repeated scripts, citation roles)
+from backcourse.book.sphinxext import selfcheck  # self-check boxes read "Question N", numbered on each page
 from backcourse.book.sphinxext import library  # exercise-index and exercise-library directives, drawn from data/exercises.yaml
 
 
@@ -21,4 +22,5 @@ def setup(app):
     bibstyle.setup(app)
     htmlfixes.setup(app)
     library.setup(app)
+    selfcheck.setup(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "0.1"}
