@@ -27,11 +27,17 @@ class NumberQuestionsPerPage(Transform):
     default_priority = 500
 
     def apply(self, **kwargs) -> None:
+        env = getattr(self.document.settings, "env", None)
+        registry = getattr(env, "sphinx_exercise_registry", {})
         for number, node in enumerate(self.document.findall(exercise_node), start=1):
             title = node.children[0] if node.children else None
             if isinstance(title, exercise_title) and title.children and isinstance(title.children[0], nodes.Text):
                 title.replace(title.children[0], nodes.Text(question_title(number)))
                 node["title"] = question_title(number)
+            # Solutions take their title ("Solution to Question 2 ...") from the registry's copy of the node.
+            entry = registry.get(node.get("label", ""))
+            if entry is not None:
+                entry["node"] = node
 
 
 def setup(app):
