@@ -13,6 +13,7 @@ from backcourse.book.sphinxext import launch  # launch buttons only on .ipynb pa
 from backcourse.book.sphinxext import bibstyle  # pybtex style 'course': author-year labels, the same for a source on every page
 from backcourse.book.sphinxext import htmlfixes  # fixes to Sphinx's HTML found by the browser tests (repeated scripts, citation roles)
 from backcourse.book.sphinxext import safety  # emergency, red-flags, pain-rule, first-days: from backcourse.safety
+from backcourse.book.sphinxext import review  # "Page last reviewed ... next review due" on every page
 from backcourse.book.sphinxext import library  # exercise-index and exercise-library directives, drawn from data/exercises.yaml
 
 
@@ -24,4 +25,5 @@ def setup(app):
     htmlfixes.setup(app)
     library.setup(app)
     safety.setup(app)
+    review.setup(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "0.1"}
