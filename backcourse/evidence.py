@@ -145,7 +145,8 @@ class RepsRule:
     """NHS inform's rule of thumb [secondary source] and the Arthritis Research Campaign sheet.
 
     Start with about 5 repetitions, about 3 times a day; add 1-2 every few days, only if there was no extra
-    discomfort the next day; stop an exercise that makes pain worse.
+    discomfort the next day. (How much pain during an exercise is OK is the course's one pain rule,
+    ``backcourse.safety.PAIN_RULE``.)
     """
 
     start_reps: int = 5
@@ -157,22 +158,5 @@ class RepsRule:
 
 REPS_RULE = RepsRule()
 
-#: Red flags in plain words (NICE NG59 1.1.1, AHCPR table, NHS pathways, Finucane 2020). The course never
-#: diagnoses; these lists say where to go, not what is wrong.
-EMERGENCY_SIGNS = (
-    "Numbness around your genitals, bottom or inner thighs",
-    "New trouble peeing, or you cannot control your bladder or bowels",
-    "New or worse weakness or numbness in your legs",
-    "New trouble walking",
-)
-SEE_SOON_SIGNS = (
-    "Fever or chills with back pain",
-    "Weight loss you cannot explain",
-    "You have had cancer",
-    "A bad fall or accident (or a small one if your bones are thin)",
-    "You are over 50 and this pain is new",
-    "Bad pain at night that rest does not ease",
-    "A weak immune system, or you inject drugs",
-    "Pain that keeps getting worse over weeks",
-)
+#: The warning signs live in one place: backcourse.safety (data/red-flags.yaml). Keys behind them:
 RED_FLAG_KEYS = ("nice2016ng59", "ahcpr", "finucane2020")

@@ -337,14 +337,14 @@ def block_markdown(block: Block, myst: bool = True) -> str:
     lines = []
     lead = block.lead
     if myst and block.sources:
-        cite = "{cite:p}`" + "; ".join(block.sources) + "`"
+        cite = "{cite:p}`" + ",".join(block.sources) + "`"
         lead = f"{lead} {cite}" if lead else ""
     if lead:
         lines += [lead, ""]
     lines += [f"- {i}" for i in block.items]
     if block.items:
         if myst and block.sources and not block.lead:
-            lines[-1] += " {cite:p}`" + "; ".join(block.sources) + "`"
+            lines[-1] += " {cite:p}`" + ",".join(block.sources) + "`"
         lines.append("")
     for c in block.close:
         lines += [c, ""]

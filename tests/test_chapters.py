@@ -415,13 +415,6 @@ def test_phases_and_rule_figures_use_the_cited_thresholds():
     assert f"about {evidence.REPS_RULE.start_reps} repetitions" in rule and "NHS inform" in rule
 
 
-def test_safety_chart_lists_every_red_flag():
-    text = texts(figures.safety_chart())
-    for sign in evidence.EMERGENCY_SIGNS + evidence.SEE_SOON_SIGNS:
-        assert sign in text, sign
-    assert "NICE" in text
-
-
 def test_spine_diagram_labels_the_parts_the_chapter_names():
     text = texts(figures.spine_diagram())
     for part in ("Vertebra", "Disc", "Back muscles", "Belly muscles", "Side muscles", "Sacrum", "Buttock"):

@@ -331,37 +331,6 @@ def endurance_ratios_chart() -> Figure:
     return fig
 
 
-def safety_chart() -> Figure:
-    """Where to go: emergency now, see a doctor soon, or look after yourself (NICE NG59; Finucane 2020)."""
-    with matplotlib.rc_context(RC_PARAMS):
-        fig, ax = _canvas(4.6, 8.4, (0, 10), (1.2, 18.6))
-        sections = (
-            ("STOP: get emergency help now", evidence.EMERGENCY_SIGNS, "#fbe3d5", PALETTE["vermillion"], "!"),
-            ("See a doctor soon", evidence.SEE_SOON_SIGNS, "#fdf0cc", PALETTE["orange"], "?"),
-            ("None of these? Look after yourself", (
-                "Keep moving gently and stay active",
-                "Stop any exercise that makes pain worse",
-                "Get help if anything new or worse appears",
-            ), "#d5efe6", PALETTE["green"], "✓"),
-        )
-        top = 18.4
-        for title, items, fill, edge, mark in sections:
-            lines = []
-            for item in items:
-                wrapped = textwrap.wrap(item, 34)
-                lines.append("• " + wrapped[0])
-                lines.extend("   " + part for part in wrapped[1:])
-            height = 1.3 + 0.5 * len(lines)
-            ax.add_patch(FancyBboxPatch((0.15, top - height), 9.7, height, boxstyle="round,pad=0.02,rounding_size=0.3",
-                                        facecolor=fill, edgecolor=edge, linewidth=2.5))
-            ax.text(0.6, top - 0.6, mark, fontsize=16, fontweight="bold", color=edge, va="center", ha="center")
-            ax.text(1.1, top - 0.6, title, fontsize=13, fontweight="bold", va="center")
-            ax.text(0.6, top - 1.1, "\n".join(lines), fontsize=12, va="top", linespacing=1.4)
-            top -= height + 0.3
-        _source(fig, "Sources: NICE NG59; AHCPR red flags; NHS pathways; Finucane et al. 2020.")
-    return fig
-
-
 def exercise_effect_chart() -> Figure:
     """Hayden et al. 2021 (Cochrane): how much more exercise helped than no treatment, on 0-100 scales."""
     h = evidence.HAYDEN
