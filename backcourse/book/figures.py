@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from matplotlib.figure import Figure
 
-from backcourse import evidence
+from backcourse import evidence, safety
 from backcourse.style import PALETTE, RC_PARAMS
 
 import matplotlib
@@ -328,6 +328,32 @@ def endurance_ratios_chart() -> Figure:
         ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=2)
         _title(fig, "Reference values from 75 healthy young adults")
         _source(fig, "Source: McGill, Childs & Liebenson 1999. Not a target proven to treat pain.")
+    return fig
+
+
+def where_to_go() -> Figure:
+    """Where to go, in three boxes. The signs themselves are listed in text (backcourse.safety), not here."""
+    with matplotlib.rc_context(RC_PARAMS):
+        fig, ax = _canvas(4.6, 4.7, (0, 10), (1.5, 11.6))
+        sections = (
+            ("A sign in the red box", f"{safety.emergency_block().title}: call {safety.EMERGENCY_NUMBERS}, "
+             "or go to an emergency department.", "#fbe3d5", PALETTE["vermillion"], "!"),
+            ("A sign in the orange box", f"{safety.see_soon_block().title}, within days. {safety.WHILE_WAITING}",
+             "#fdf0cc", PALETTE["orange"], "?"),
+            ("None of these", f"Keep moving gently. {safety.PAIN_RULE_TITLE.split(': ')[-1].capitalize()}.",
+             "#d5efe6", PALETTE["green"], "\u2713"),
+        )
+        top = 11.4
+        for title, text, fill, edge, mark in sections:
+            lines = textwrap.wrap(text, 38)
+            height = 1.2 + 0.5 * len(lines)
+            ax.add_patch(FancyBboxPatch((0.15, top - height), 9.7, height, boxstyle="round,pad=0.02,rounding_size=0.3",
+                                        facecolor=fill, edgecolor=edge, linewidth=2.5))
+            ax.text(0.6, top - 0.55, mark, fontsize=16, fontweight="bold", color=edge, va="center", ha="center")
+            ax.text(1.1, top - 0.55, title, fontsize=13, fontweight="bold", va="center")
+            ax.text(0.6, top - 1.0, "\n".join(lines), fontsize=12, va="top", linespacing=1.4)
+            top -= height + 0.3
+        _source(fig, "Sources: NICE NG59; AHCPR red flags; Finucane et al. 2020.")
     return fig
 
 
