@@ -187,8 +187,9 @@ class RoutineApp:
     def render(self, plan) -> str:
         if isinstance(plan, Blocked):
             return handout.blocked_html(plan)
-        return (f'<p>{handout._esc(safety.CLEAR_MESSAGE)} '
-                f'<strong>Stop if it gets worse.</strong> {handout._esc(handout.STOP_RULE)}</p>'
+        # what the learner answered (issue 16), never a bare "no warning signs"; the plan came from this screen
+        screen = safety.check(self.answers(), self.cleared.value)
+        return (f'<p>{handout._esc(safety.cleared_message(screen))}</p>' + safety.pain_rule_html()
                 + handout.plan_html(plan)
                 + "<h4>Minutes each week</h4>" + handout.chart_svg(plan)
                 + "<h4>Your exercises</h4>" + handout.gallery_html(plan, self.library))
