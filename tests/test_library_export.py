@@ -43,7 +43,7 @@ from backcourse import safety
 from backcourse.routine import engine
 plan = engine.build_plan(engine.Profile(phase="recovering"), safety.all_no(), start=date(2026, 1, 5), weeks=12)
 assert plan.sessions and all(s.items for s in plan.sessions)
-result = type("R", (), {"week": 1})
+result = type("R", (), dict(week=1))
 print(len(plan.weeks), result.week)
 print(sorted(m for m in sys.modules if m.split('.')[0] in {BLOCKED!r} and sys.modules[m] is not None))
 """
