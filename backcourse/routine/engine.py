@@ -734,7 +734,7 @@ def first_dose(ex, low: bool = False) -> DoseNow:
     reps = None if d.reps is None else min(LOW_START_REPS if low else START_REPS, d.reps)
     hold = d.hold_seconds
     if hold and ex.category == "strengthen":
-        hold = max(1, min(hold, hold - 2 * HOLD_STEP))
+        hold = max(-(-hold // 2), hold - 2 * HOLD_STEP)
     return DoseNow(reps, hold, 1)
 
 
@@ -748,6 +748,18 @@ def next_dose(ex, now: DoseNow, low: bool = False) -> DoseNow | None:
     if now.sets < top.sets:
         return DoseNow(now.reps, now.hold, now.sets + 1)
     return None
+
+
+def previous_dose(ex, now: DoseNow, low: bool = False) -> DoseNow:
+    """One step down (a flare-up, or worse pain the next day): sets first, then the hold, then repetitions."""
+    first = first_dose(ex, low)
+    if now.sets > 1:
+        return DoseNow(now.reps, now.hold, now.sets - 1)
+    if now.hold is not None and first.hold is not None and now.hold > first.hold:
+        return DoseNow(now.reps, max(first.hold, now.hold - HOLD_STEP), now.sets)
+    if now.reps is not None and now.reps > 1:
+        return DoseNow(max(1, now.reps - (LOW_REP_STEP if low else REP_STEP)), now.hold, now.sets)
+    return now
 
 
 def dose_words(dose: DoseNow, per_side: bool = False) -> str:
@@ -937,16 +949,20 @@ def _aerobic_days(aw: AerobicWeek, profile: Profile, preferred, walking, week_no
 
 
 def build_plan(profile: Profile, answers: Mapping[str, bool | None], clinician_cleared: bool = False, *,
-               start: date, weeks: int = 6, library=None) -> Plan | Blocked:
+               start: date, weeks: int = 6, library=None,
+               doses: Mapping[str, DoseNow] | None = None) -> Plan | Blocked:
     """Build the plan for ``profile``, or return :class:`Blocked` when the safety screen says no plan.
 
     ``answers`` are the learner's answers to :data:`backcourse.safety.QUESTIONS` (True = yes, False = no,
     None = not answered). ``start`` is the plan's first day (never "today" implicitly: the caller decides).
-    ``library`` defaults to the course's library. The plan records the screen it came from.
+    ``library`` defaults to the course's library. The plan records the screen it came from. ``doses``
+    gives the first week's dose of some exercises (the weekly check-in's decisions); others start low.
     """
     screen = safety.check(answers, clinician_cleared)
     if not screen.clear:
         return Blocked(screen)
+    if doses is not None and not all(isinstance(d, DoseNow) for d in doses.values()):
+        raise ProfileError(f"doses must map exercise ids to DoseNow, got {doses!r}")
     if not isinstance(profile, Profile):
         raise ProfileError(f"profile must be a Profile, got {type(profile).__name__}")
     _check_int("weeks", weeks, *WEEKS_RANGE)
@@ -975,6 +991,9 @@ def build_plan(profile: Profile, answers: Mapping[str, bool | None], clinician_c
     low = profile.low_dose
     dose: dict[str, DoseNow] = {ex.id: first_dose(library.exercises[ex.id], low)
                                 for pool in pools.values() for ex in pool}
+    for ex_id, given in (doses or {}).items():
+        if ex_id in dose:
+            dose[ex_id] = given
     replaced: dict[str, tuple[str, str]] = {}   # harder id -> (easier id, easier name)
     session_days = spread_days(profile.sessions_per_week)
     build = aerobic_build(profile.aerobic_minutes_now, profile.aerobic_days_now, weeks) \

@@ -531,6 +531,8 @@ def _require_plan(plan) -> None:
         raise ExportError(f"There is no plan to save: {plan.message}")
     if not isinstance(plan, Plan):
         raise ExportError(f"expected a Plan, got {type(plan).__name__}")
+    if plan.screen is None or not plan.screen.clear:
+        raise ExportError("This plan has no passed safety screen, so it cannot be saved: build it again.")
 
 
 def write_file(path: Path | str, data: str | bytes, overwrite: bool = False) -> Path:
