@@ -257,6 +257,24 @@ def gallery_html(plan: Plan, library, links: bool = True, steps: bool = False, c
     return f'{PLAN_CSS if css else ""}<div class="routine-gallery">{"".join(cards)}</div>'
 
 
+_ACTION_MARK = {"progress": "Step up", "hold": "Stay", "step back": "Step back"}
+
+
+def checkin_html(result) -> str:
+    """The weekly check-in as the learner reads it: notes first, then one line per exercise and walking."""
+    notes = "".join(f"<p>{_esc(n)}</p>" for n in result.notes)
+    rows = "".join(
+        f"<tr><th scope=\"row\">{_esc(d.name)}</th><td>{_esc(_ACTION_MARK.get(d.action, d.action))}</td>"
+        f"<td>{_esc(d.before)}</td><td>{_esc(d.after)}</td>"
+        f"<td>{_esc(d.reason[0].upper() + d.reason[1:])} <em>({_esc(routine.RULES[d.rule].title)})</em></td></tr>"
+        for d in result.decisions)
+    table = ("<table class=\"routine-checkin\"><thead><tr><th scope=\"col\">Exercise</th><th scope=\"col\">Next week"
+             "</th><th scope=\"col\">This week</th><th scope=\"col\">Next week's dose</th><th scope=\"col\">Why"
+             f"</th></tr></thead><tbody>{rows}</tbody></table>") if rows else ""
+    extra = f"<p><strong>{_esc(result.reassess)}</strong></p>" if result.reassess else ""
+    return f'{PLAN_CSS}<div class="routine-plan"><h4>Week {result.week} check-in</h4>{notes}{table}{extra}</div>'
+
+
 def card_html(ex, links: bool = True, steps: bool = False) -> str:
     """One exercise's card: drawing, name (linked to the library) and, for the handout, steps and cautions."""
     name = _esc(ex.name)
