@@ -272,7 +272,10 @@ def checkin_html(result) -> str:
              "</th><th scope=\"col\">This week</th><th scope=\"col\">Next week's dose</th><th scope=\"col\">Why"
              f"</th></tr></thead><tbody>{rows}</tbody></table>") if rows else ""
     extra = f"<p><strong>{_esc(result.reassess)}</strong></p>" if result.reassess else ""
-    return f'{PLAN_CSS}<div class="routine-plan"><h4>Week {result.week} check-in</h4>{notes}{table}{extra}</div>'
+    css = ("<style>.routine-checkin th, .routine-checkin td { text-align: left; vertical-align: top; }"
+           "</style>")
+    return (f'{PLAN_CSS}{css}<div class="routine-plan"><h4>Week {result.week} check-in</h4>{notes}{table}{extra}'
+            "</div>")
 
 
 def card_html(ex, links: bool = True, steps: bool = False) -> str:

@@ -87,9 +87,11 @@ class RoutineApp:
     """
 
     def __init__(self, start: date | None = None, library=None, profile: Profile | None = None, weeks: int = 6,
-                 folder: str = "~/back-routine"):
+                 folder: str = "~/back-routine", plan_file: Path | str | None = None):
         self.library = routine.default_library() if library is None else library
         start = first_day() if start is None else start
+        #: Where "Save" also keeps the plan for the weekly check-in (beside the diary), if given.
+        self.plan_file = None if plan_file is None else Path(plan_file).expanduser()
         profile = profile or Profile(equipment=("mat",))
         self.plan: routine.Plan | Blocked | None = None
         self.error: str | None = None
@@ -288,6 +290,16 @@ class RoutineApp:
         except (FileExistsError, handout.ExportError, OSError) as exc:
             self.save_status.value = f'<span role="alert">Not saved. {handout._esc(str(exc))}</span>'
             return
+        if self.plan_file is not None:
+            from backcourse.routine import checkin
+
+            try:
+                checkin.save_plan(self.plan, self.plan_file, overwrite=self.overwrite.value)
+            except (FileExistsError, checkin.CheckInError, OSError) as exc:
+                self.save_status.value = (f'<span role="alert">Handout saved, plan for the check-in not saved. '
+                                          f'{handout._esc(str(exc))}</span>')
+                return
+            paths = {**paths, "plan": self.plan_file}
         names = ", ".join(p.name for p in paths.values())
         self.save_status.value = f"Saved {handout._esc(names)} in {handout._esc(str(paths['html'].parent))}."
 
