@@ -44,8 +44,7 @@ def unneeded(filename: str, body: str) -> bool:
 def drop_unused_assets(app, pagename, templatename, context, doctree) -> None:
     """Remove from this page the scripts and style sheets listed in NEEDED_IF that it does not use."""
     body = context.get("body")
-    if not isinstance(body, str):
-        return
+    body = body if isinstance(body, str) else ""  # search and genindex: no page body of their own
     for key in ("script_files", "css_files"):
         files = context.get(key)
         if isinstance(files, list):
