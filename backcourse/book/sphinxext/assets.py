@@ -3,7 +3,8 @@
 Why: a reader on a phone pays for every file. The extensions jupyter-book loads put their files on every page,
 whether the page uses them or not. Here each page keeps
 - the copy-button scripts only if it shows a code block;
-- sphinx-design's tab script only if it has tabs;
+- sphinx-design's tab script only if it has tabs, and its styles only if it has a card, grid or badge;
+- the code colours (pygments.css) only if it shows code;
 - sphinx-togglebutton only if it has something to fold (a toggle, a dropdown, a solution);
 - sphinx-thebe never: live code is switched off (``launch_buttons.thebe: false`` in _config.yml).
 The search page keeps everything search needs; the other pages link to it (the theme's search-as-you-type is
@@ -26,6 +27,8 @@ NEEDED_IF = {
     "design-tabs.js": ("sd-tab-set",),
     "togglebutton.js": ("toggle", "dropdown"),
     "togglebutton.css": ("toggle", "dropdown"),
+    "sphinx-design.min.css": ("sd-",),
+    "pygments.css": ('class="highlight',),
     "sphinx-thebe.js": (),
     "sphinx-thebe.css": (),
 }
