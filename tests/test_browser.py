@@ -534,7 +534,8 @@ def test_desktop_has_no_empty_top_bar_and_one_search_box(browser, site):
 def test_head_has_one_viewport_tag_and_a_description(page, book):
     text = (book.html / page).read_text(encoding="utf-8")
     head = text[: text.find("</head>")]
-    assert head.count('name="viewport"') == 1, f"{page}: {head.count('name=\"viewport\"')} viewport tags"
+    viewports = head.count('name="viewport"')
+    assert viewports == 1, f"{page}: {viewports} viewport tags"
     description = re.search(r'<meta name="description" content="([^"]*)"', head)
     assert description and len(description.group(1)) >= 20, f"{page}: no meaningful meta description"
 

@@ -6,6 +6,8 @@
   that the page treats under another name ("slipped disc" for a disc bulge, "trapped nerve" for sciatica).
   They go into the page as a keywords meta tag, which Sphinx's search indexes word by word, so the search
   finds the page for them.
+- One viewport tag per page: Sphinx's template writes it; the copies the theme and an extension add go (here
+  and in book/_templates/layout.html).
 - The root ``index.html`` jupyter-book writes is a bare refresh with no title, language or link; it becomes a
   small proper page that still forwards to the course's first page.
 """
@@ -65,7 +67,9 @@ def add_description(app, pagename, templatename, context, doctree) -> None:
     if not text:
         text = f"{app.config.html_title}: {context.get('title', '')}".rstrip(": ")
     tag = f'<meta name="description" content="{html.escape(shorten(text))}" />\n'
-    context["metatags"] = context.get("metatags", "") + tag
+    # Sphinx's page template writes the one viewport tag; an extension's second copy in the meta tags goes.
+    metatags = re.sub(r'<meta name="viewport"[^>]*>\s*', "", context.get("metatags", ""))
+    context["metatags"] = metatags + tag
 
 
 ROOT_PAGE = """<!DOCTYPE html>
