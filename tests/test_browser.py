@@ -566,8 +566,8 @@ def test_printed_routine_shows_every_week_and_no_code(browser, site):
             .filter(t => t.getBoundingClientRect().height > 0).length""")
         breaks = tab.evaluate("""() => Array.from(document.querySelectorAll('.routine-plan details + details'))
             .filter(d => getComputedStyle(d).breakBefore === 'page').length""")
-        code = tab.evaluate("""() => Array.from(document.querySelectorAll('.cell_input, pre'))
-            .filter(e => e.getBoundingClientRect().height > 0).length""")
+        code = tab.evaluate("""() => Array.from(document.querySelectorAll('.cell_input, div.highlight pre'))
+            .filter(e => !e.closest('.cell_output') && e.getBoundingClientRect().height > 0).length""")
         pdf = tab.pdf(format="A4")
     finally:
         context.close()
