@@ -9,7 +9,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 
-.PHONY: book build serve test install browser student clean
+.PHONY: book build serve test install browser student pdf clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ test: install browser
 # The student edition: every solution removed, built to _build/student (see the instructor guide).
 student: install
 	$(BIN)/python -m backcourse.book.edition student
+
+# The whole course as one PDF booklet (_build/html/moving-again.pdf), printed from the built book by Chromium
+# (backcourse/book/pdf.py); the landing page then links to it.
+pdf: build browser
+	$(BIN)/python -m backcourse.book.pdf
 
 clean:
 	rm -rf _build
