@@ -945,20 +945,26 @@ def export_csv(entries: Iterable[Entry], dest: Path | str, overwrite: bool = Fal
     return dest
 
 
-def json_text(entries: Iterable[Entry]) -> str:
-    doc = {
+def json_text(entries: Iterable[Entry], goals: Iterable[Any] | None = None) -> str:
+    doc: dict[str, Any] = {
         "format": "backcourse-pain-diary",
         "schema_version": SCHEMA_VERSION,
         "entries": [entry_to_json(e) for e in entries],
     }
+    if goals is not None:
+        from backcourse.diary.goals import ratings_to_json
+
+        doc["activity_goals"] = ratings_to_json(goals)
     return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
 
 
-def export_json(entries: Iterable[Entry], dest: Path | str, overwrite: bool = False) -> Path:
-    """Write a copy of the diary as JSON: ``{"format", "schema_version", "entries": [...]}``."""
+def export_json(entries: Iterable[Entry], dest: Path | str, overwrite: bool = False,
+                goals: Iterable[Any] | None = None) -> Path:
+    """Write a copy of the diary as JSON: ``{"format", "schema_version", "entries": [...]}``, plus
+    ``"activity_goals"`` when ``goals`` are given."""
     dest = Path(dest).expanduser()
     files.refuse_existing(dest, overwrite)
-    atomic_write_text(dest, json_text(entries), encoding="utf-8")
+    atomic_write_text(dest, json_text(entries, goals), encoding="utf-8")
     return dest
 
 
@@ -989,11 +995,37 @@ class Diary:
     def import_file(self, source: Path | str, today: date | None = None) -> ImportReport:
         return import_into(self.path, source, self.known_ids, today)
 
+    @property
+    def goals_path(self) -> Path:
+        from backcourse.diary.goals import goals_path_for
+
+        return goals_path_for(self.path)
+
+    def goals(self) -> list[Any]:
+        """The activity-goal ratings kept beside this diary."""
+        from backcourse.diary.goals import read_goals
+
+        return read_goals(self.goals_path)
+
+    def rate(self, rating: Any, today: date | None = None) -> list[Any]:
+        from backcourse.diary.goals import add_rating
+
+        return add_rating(self.goals_path, rating, today)
+
     def export(self, dest: Path | str, overwrite: bool = False) -> Path:
-        """Export to ``dest``; the suffix (.csv or .json) picks the format."""
+        """Export to ``dest``; the suffix (.csv or .json) picks the format. Activity goals go inside the JSON,
+        or beside a CSV copy as ``<name>-activity-goals.csv``."""
+        from backcourse.diary.goals import goals_path_for, write_goals
+
         dest = Path(dest).expanduser()
         if dest.suffix.lower() == ".json":
-            return export_json(self.entries(), dest, overwrite)
+            return export_json(self.entries(), dest, overwrite, goals=self.goals())
         if dest.suffix.lower() == ".csv":
-            return export_csv(self.entries(), dest, overwrite)
+            ratings = self.goals()
+            if ratings:
+                files.refuse_existing(goals_path_for(dest), overwrite)
+            out = export_csv(self.entries(), dest, overwrite)
+            if ratings:
+                write_goals(goals_path_for(dest), ratings, today=date.max, overwrite=True)
+            return out
         raise ValueError(f"export writes .csv or .json files; got {dest.name!r}")
