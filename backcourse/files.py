@@ -7,6 +7,7 @@ when the learner allows it), so they share one implementation of that promise.
 
 from __future__ import annotations
 
+import csv
 import glob
 import os
 import re
@@ -147,3 +148,10 @@ def from_spreadsheet_cell(text: str) -> str:
         if bare[:1] and bare[0] in FORMULA_STARTS:
             return text[1:]
     return text
+
+
+class SpreadsheetDictWriter(csv.DictWriter):
+    """A csv.DictWriter for files meant for a spreadsheet: every text cell goes through :func:`spreadsheet_cell`."""
+
+    def writerow(self, rowdict):
+        return super().writerow({k: spreadsheet_cell(v) if isinstance(v, str) else v for k, v in rowdict.items()})

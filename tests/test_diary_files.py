@@ -230,3 +230,21 @@ def test_field_size_limit_is_never_changed_and_threads_read_long_notes(tmp_path)
         t.join()
     assert not failures
     assert set(seen) == {limit}
+
+
+def test_routine_csv_export_neutralises_formula_like_cells():
+    import csv
+    import io
+
+    from backcourse import safety
+    from backcourse.routine import handout
+    from backcourse.routine.engine import Profile, build_plan
+
+    plan = build_plan(Profile(phase="recovering", equipment=("mat",), sessions_per_week=3), safety.all_no(),
+                      start=date(2026, 1, 5))
+    item = next(day.session.items[0] for day in plan.days if day.session)
+    object.__setattr__(item, "name", "=HYPERLINK(1)")  # as if a library name started like a formula
+    rows = list(csv.DictReader(io.StringIO(handout.plan_csv(plan))))
+    names = {r["name"] for r in rows}
+    assert "'=HYPERLINK(1)" in names and "=HYPERLINK(1)" not in names
+    assert not any(v[:1] in ("=", "+", "@") for r in rows for v in r.values())

@@ -106,7 +106,7 @@ class DiaryView:
     def banner_html(self) -> str:
         """What the charts show, as HTML (no file paths: those differ between computers)."""
         entries, sample = self.shown()
-        if sample and not self.practice:
+        if sample and (not self.practice or sample_forced()):
             text = SAMPLE_BANNER
         elif sample:
             text = (SAMPLE_BANNER.split(" When you run")[0] + " Practice mode: what you save goes to a "
