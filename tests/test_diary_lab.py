@@ -86,70 +86,75 @@ def test_the_notebook_in_jupyterlab_follows_the_learner_and_never_saves_their_en
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.on("request", lambda r: foreign.append(r.url) if not r.url.startswith(
             (f"http://127.0.0.1:{PORT}", f"ws://127.0.0.1:{PORT}", "data:", "blob:", "about:")) else None)
-        page.goto(f"http://127.0.0.1:{PORT}/lab/tree/pain-diary.ipynb")
-        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
-        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
-        page.get_by_role("menuitem", name="Run", exact=True).click()
-        page.get_by_text("Run All Cells", exact=True).click()
-        page.wait_for_selector("button:has-text('Save entry')", timeout=120_000)
-        page.wait_for_function(
-            "() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]"
-            ".every(p => /\\[\\d+\\]/.test(p.textContent))", timeout=180_000)
+        try:
+            page.goto(f"http://127.0.0.1:{PORT}/lab/tree/pain-diary.ipynb")
+            page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
+            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
+            page.get_by_role("menuitem", name="Run", exact=True).click()
+            page.get_by_text("Run All Cells", exact=True).click()
+            page.wait_for_selector("button:has-text('Save entry')", timeout=120_000)
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]"
+                ".every(p => /\\[\\d+\\]/.test(p.textContent))", timeout=180_000)
 
-        banner = page.locator(".diary-banner").first
-        assert "MADE-UP SAMPLE" in banner.inner_text()
-        # The sample's 14 weeks, before any own entry.
-        page.wait_for_function(
-            "() => document.querySelector('table.diary-weekly tbody')?.rows.length === 14", timeout=60_000)
+            banner = page.locator(".diary-banner").first
+            assert "MADE-UP SAMPLE" in banner.inner_text()
+            # The sample's 14 weeks, before any own entry.
+            page.wait_for_function(
+                "() => document.querySelector('table.diary-weekly tbody')?.rows.length === 14", timeout=60_000)
 
-        # Button labels are not cut off (the export buttons sit in a closed section: open it first).
-        page.get_by_text("Export, import, or make a PDF for your clinician").first.click()
-        for label in ("Save entry", "Export a copy", "Import entries", "Make the PDF", "Save rating"):
-            button = page.locator("button", has_text=label).first
-            button.scroll_into_view_if_needed()
-            cut = button.evaluate("b => b.scrollWidth > b.clientWidth + 1")
-            assert not cut, f"the label of {label!r} is cut off"
+            # Button labels are not cut off (the export buttons sit in a closed section: open it first).
+            page.get_by_text("Export, import, or make a PDF for your clinician").first.click()
+            for label in ("Save entry", "Export a copy", "Import entries", "Make the PDF", "Save rating"):
+                button = page.locator("button", has_text=label).first
+                button.scroll_into_view_if_needed()
+                cut = button.evaluate("b => b.scrollWidth > b.clientWidth + 1")
+                assert not cut, f"the label of {label!r} is cut off"
 
-        # First own entry: pain 7 with a note.
-        handle = page.locator(".noUi-handle").first
-        handle.scroll_into_view_if_needed()
-        handle.click()
-        for _ in range(7):
-            page.keyboard.press("ArrowRight")
-        page.get_by_placeholder("anything you want to remember").fill(SECRET)
-        page.locator("button", has_text="Save entry").click()
-        page.wait_for_selector("text=Saved:", timeout=30_000)
-        assert "pain 7" in page.locator("text=Saved:").first.inner_text()
+            # First own entry: pain 7 with a note.
+            handle = page.locator(".noUi-handle").first
+            handle.scroll_into_view_if_needed()
+            handle.click()
+            for _ in range(7):
+                page.keyboard.press("ArrowRight")
+            page.get_by_placeholder("anything you want to remember").fill(SECRET)
+            page.locator("button", has_text="Save entry").click()
+            page.wait_for_selector("text=Saved:", timeout=30_000)
+            assert "pain 7" in page.locator("text=Saved:").first.inner_text()
 
-        # Every view now shows the learner's own diary, without re-running a cell.
-        page.wait_for_function("() => document.querySelector('.diary-banner').textContent.includes('your diary')",
-                               timeout=30_000)
-        assert "1 entries" in banner.inner_text()
-        page.wait_for_function(
-            "() => document.querySelector('table.diary-weekly tbody').rows.length === 1", timeout=30_000)
+            # Every view now shows the learner's own diary, without re-running a cell.
+            page.wait_for_function("() => document.querySelector('.diary-banner').textContent.includes('your diary')",
+                                   timeout=30_000)
+            assert "1 entries" in banner.inner_text()
+            page.wait_for_function(
+                "() => document.querySelector('table.diary-weekly tbody').rows.length === 1", timeout=30_000)
 
-        # A second entry with the same pain saves.
-        page.locator("button", has_text="Save entry").click()
-        page.wait_for_function("() => document.querySelector('.diary-banner').textContent.includes('2 entries')",
-                               timeout=30_000)
-        assert diary.read_text("utf-8-sig").count("\n") == 3
+            # A second entry with the same pain saves.
+            page.locator("button", has_text="Save entry").click()
+            page.wait_for_function("() => document.querySelector('.diary-banner').textContent.includes('2 entries')",
+                                   timeout=30_000)
+            assert diary.read_text("utf-8-sig").count("\n") == 3
 
-        # Readable at 375 px: no chart or table sticks out of the page.
-        page.set_viewport_size({"width": 375, "height": 800})
-        page.wait_for_timeout(1500)
-        too_wide = page.evaluate(
-            "() => [...document.querySelectorAll('.jp-OutputArea-output img, .jp-OutputArea-output svg')]"
-            ".filter(e => e.getBoundingClientRect().width > 375).length")
-        assert too_wide == 0
-        page.set_viewport_size({"width": 1280, "height": 900})
+            # Readable at 375 px: no chart or table sticks out of the page.
+            page.set_viewport_size({"width": 375, "height": 800})
+            page.wait_for_timeout(1500)
+            too_wide = page.evaluate(
+                "() => [...document.querySelectorAll('.jp-OutputArea-output img, .jp-OutputArea-output svg')]"
+                ".filter(e => e.getBoundingClientRect().width > 375).length")
+            assert too_wide == 0
+            page.set_viewport_size({"width": 1280, "height": 900})
 
-        # Ctrl+S, then read the file the learner would share.
-        before = (folder / "pain-diary.ipynb").stat().st_mtime
-        page.locator(".jp-Notebook").first.click()
-        page.keyboard.press("Control+s")
-        end = time.time() + 30
-        while (folder / "pain-diary.ipynb").stat().st_mtime == before and time.time() < end:
-            time.sleep(0.3)
+            # Ctrl+S, then read the file the learner would share.
+            before = (folder / "pain-diary.ipynb").stat().st_mtime
+            page.locator(".jp-Notebook").first.click()
+            page.keyboard.press("Control+s")
+            end = time.time() + 30
+            while (folder / "pain-diary.ipynb").stat().st_mtime == before and time.time() < end:
+                time.sleep(0.3)
+        except Exception:
+            page.screenshot(path=str(folder / "lab-failure.png"), full_page=True)
+            print(f"screenshot: {folder / 'lab-failure.png'}")
+            raise
         browser.close()
     saved = (folder / "pain-diary.ipynb").read_text("utf-8")
     assert (folder / "pain-diary.ipynb").stat().st_mtime != before, "the notebook was not saved"

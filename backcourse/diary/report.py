@@ -254,3 +254,37 @@ def write_report(
             for page in pages:
                 pdf.savefig(page)
     return dest
+
+
+# --- The notebook's views: (entries, sample=...) -> HTML, for ``show`` ------------------------------------------
+
+
+class HTMLView:
+    """HTML that Jupyter displays as it is (what ``IPython.display.HTML`` does, without importing IPython here)."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def _repr_html_(self) -> str:
+        return self.text
+
+
+def weekly_table_view(entries: Sequence[Entry], sample: bool = False) -> HTMLView:
+    """The week-by-week table of ``entries``."""
+    return HTMLView(weekly_table_html(analysis.weekly(entries)))
+
+
+def change_view(entries: Sequence[Entry], sample: bool = False, baseline_week: int = 1) -> HTMLView:
+    """The change from the baseline week, in words."""
+    return HTMLView(note_html(analysis.change_from_baseline(analysis.weekly(entries), baseline_week).message))
+
+
+def flare_up_view(entries: Sequence[Entry], sample: bool = False) -> HTMLView:
+    """The flare-up days as a list."""
+    return HTMLView(flare_up_html(analysis.flare_ups(analysis.daily(entries))))
+
+
+def walking_view(entries: Sequence[Entry], sample: bool = False, min_minutes: int = 20) -> HTMLView:
+    """Pain after walking days against other days, with its caution."""
+    walk = analysis.walking_and_pain(analysis.daily(entries), min_minutes=min_minutes)
+    return HTMLView(note_html(walk.message, walk.caution))

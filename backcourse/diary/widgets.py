@@ -132,13 +132,15 @@ class DiaryView:
         self._render(widget, None, False)
         return widget
 
-    def show(self, render: Callable[..., Any], goals: bool = False):
+    def show(self, render: Callable[..., Any], goals: bool = False, **options: Any):
         """Show ``render(entries, sample=...)`` (or ``render(entries, ratings, sample=...)`` with ``goals``).
 
         In the book and the tests (the sample forced) the result is returned as ordinary output. When a learner
         runs the notebook it goes into a live widget instead: redrawn after every save, import or undo, and
         never written into the notebook file, so a learner's own entries stay out of it.
         """
+        if options:
+            render = functools.partial(render, **options)
         if sample_forced():
             entries, sample = self.shown()
             return render(entries, self.shown_goals(), sample=sample) if goals else render(entries, sample=sample)
@@ -185,9 +187,10 @@ def current_view() -> DiaryView:
     return _CURRENT[-1]
 
 
-def show(render: Callable[..., Any], goals: bool = False):
-    """Show a chart or table of the diary the setup cell picked (see :meth:`DiaryView.show`)."""
-    return current_view().show(render, goals=goals)
+def show(render: Callable[..., Any], goals: bool = False, **options: Any):
+    """Show a chart or table of the diary the setup cell picked (see :meth:`DiaryView.show`); ``options`` go
+    to ``render`` (``show(change_view, baseline_week=2)``)."""
+    return current_view().show(render, goals=goals, **options)
 
 
 def _remove_folder(folder: Path) -> None:
