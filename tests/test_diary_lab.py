@@ -133,7 +133,7 @@ def test_the_notebook_in_jupyterlab_follows_the_learner_and_never_saves_their_en
                                    timeout=30_000)
             assert "1 entries" in banner.inner_text()
             page.wait_for_function(
-                "() => document.querySelector('table.diary-weekly tbody').rows.length === 1", timeout=30_000)
+                "() => document.querySelector('table.diary-weekly tbody')?.rows.length === 1", timeout=30_000)
 
             # A second entry with the same pain saves.
             page.locator("button", has_text="Save entry").click()
@@ -143,10 +143,12 @@ def test_the_notebook_in_jupyterlab_follows_the_learner_and_never_saves_their_en
 
             # Readable at 375 px: no chart or table sticks out of the page.
             page.set_viewport_size({"width": 375, "height": 800})
-            page.wait_for_timeout(1500)
+            page.locator(".jp-Notebook").first.click(position={"x": 5, "y": 5})
+            page.keyboard.press("Control+b")  # close the file browser, as on a phone
+            page.wait_for_timeout(2000)
             too_wide = page.evaluate(
-                "() => [...document.querySelectorAll('.jp-OutputArea-output img, .jp-OutputArea-output svg')]"
-                ".filter(e => e.getBoundingClientRect().width > 375).length")
+                "() => [...document.querySelectorAll('.jp-OutputArea-output img')]"
+                ".filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).length")
             assert too_wide == 0
             page.set_viewport_size({"width": 1280, "height": 900})
 
@@ -168,3 +170,16 @@ def test_the_notebook_in_jupyterlab_follows_the_learner_and_never_saves_their_en
     for private in (SECRET, "your diary", str(diary), "pain 7", "2 entries"):
         assert private not in saved, f"{private!r} was saved into the notebook"
     assert foreign == []
+
+
+def test_pytest_on_notebooks_alone_uses_the_sample_not_the_runners_diary(tmp_path):
+    """`pytest notebooks/` without tests/ (so without tests/conftest.py) must not show the runner's diary."""
+    own = tmp_path / "runner-diary.csv"
+    own.write_bytes(b"date,time,pain,minutes_walked,exercises,tags,flare_up,notes,schema_version\r\n"
+                    b"2025-01-06,08:30,9,,,,no,the runner's own entry,1\r\n")
+    env = dict(os.environ, BACKCOURSE_DIARY=str(own), MPLBACKEND="Agg", PYTHONHASHSEED="0", PYTHONPATH=str(ROOT))
+    env.pop("BACKCOURSE_DIARY_SAMPLE", None)
+    proc = subprocess.run([sys.executable, "-m", "pytest", "notebooks/pain-diary.ipynb", "-q", "-p", "no:cacheprovider"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert "runner's own entry" not in proc.stdout

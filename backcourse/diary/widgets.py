@@ -161,12 +161,30 @@ class DiaryView:
             widget.append_display_data(_HTMLOut(_message("error", form_message(exc))))
             return
         widget.outputs = ()
-        widget.append_display_data(result)
+        widget.append_display_data(_phone_sized(result))
 
     def refresh(self) -> None:
         """Redraw every live view (after a save, undo or import)."""
         for widget, render, goals in self.panels:
             self._render(widget, render, goals)
+
+
+def _phone_sized(result: Any) -> Any:
+    """A matplotlib figure as an SVG image that shrinks to the width it has (a phone), with the chart's titles
+    as its alt text; anything else unchanged."""
+    from matplotlib.figure import Figure
+
+    if not isinstance(result, Figure):
+        return result
+    import base64
+    import io as _io
+
+    buf = _io.BytesIO()
+    result.savefig(buf, format="svg")
+    titles = " ".join(t for ax in result.axes for t in (ax.get_title(loc="left"), ax.get_title()) if t)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return _HTMLOut(f'<img src="data:image/svg+xml;base64,{data}" alt="{html.escape(titles or "Chart")}" '
+                    'style="max-width:100%;height:auto">')
 
 
 class _HTMLOut:
