@@ -464,8 +464,8 @@ class DiaryApp:
         self.view.refresh()
         entries, sample = self.view.shown()
         self.charts.outputs = ()
-        self.charts.append_display_data(pain_over_weeks(entries, sample=sample))
-        self.charts.append_display_data(walking_and_pain_weeks(entries, sample=sample))
+        self.charts.append_display_data(_phone_sized(pain_over_weeks(entries, sample=sample)))
+        self.charts.append_display_data(_phone_sized(walking_and_pain_weeks(entries, sample=sample)))
         self.charts.append_stdout(analysis.change_from_baseline(analysis.weekly(entries)).message + "\n")
 
 
