@@ -127,3 +127,18 @@ def test_clinician_report_includes_activity_goals(tmp_path):
     out = write_report(entries, tmp_path / "r.pdf", goals=ratings)
     text = " ".join(page.extract_text() for page in PdfReader(out).pages)
     assert "Lift my toddler" in text and "+3" in text
+
+
+def test_routine_weekly_check_in_accepts_read_goals(tmp_path):
+    """The routine's check-in takes ``goals=read_goals(path)`` as it takes (date, activity, score) tuples."""
+    from datetime import timedelta
+
+    from tests.test_routine_checkin import PLAN, START, full_week
+    from backcourse.routine.checkin import PROGRESS, check_in
+
+    path = tmp_path / "g.csv"
+    goals.add_rating(path, Rating(START - timedelta(days=3), "carry shopping", 6), today=date.max)
+    goals.add_rating(path, Rating(START + timedelta(days=5), "carry shopping", 3), today=date.max)
+    result = check_in(PLAN, full_week(PLAN, 1), 1, goals=goals.read_goals(path))
+    assert all(d.action != PROGRESS for d in result.decisions)
+    assert any("carry shopping" in n for n in result.notes)
