@@ -520,7 +520,7 @@ def plan_csv(plan: Plan) -> str:
     """The plan as CSV, one row per exercise in a session and one row per walk."""
     _require_plan(plan)
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer = files.SpreadsheetDictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")  # formula-safe cells
     writer.writeheader()
     for day in plan.days:
         if day.session:
