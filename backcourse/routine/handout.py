@@ -18,14 +18,15 @@ import io
 from collections.abc import Iterable
 from datetime import datetime, time, timedelta, timezone
 from pathlib import Path
-
-import matplotlib
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from backcourse import files, safety
 from backcourse.routine import engine as routine
 from backcourse.routine.engine import Blocked, Plan, PlanItem
 from backcourse.style import PALETTE, RC_PARAMS
+
+if TYPE_CHECKING:  # matplotlib is imported where a chart is drawn: the online book's live builder has none
+    from matplotlib.figure import Figure
 
 #: The stop-if-worse rule, printed on every page of the handout (reading grade 6 or lower).
 STOP_RULE = (
@@ -573,6 +574,9 @@ def weekly_minutes_chart(plan: Plan) -> Figure:
 
 
 def _chart(totals) -> Figure:
+    import matplotlib
+    from matplotlib.figure import Figure
+
     weeks = list(range(1, len(totals) + 1))
     with matplotlib.rc_context(RC_PARAMS):
         fig = Figure(figsize=(6.4, 4.0), layout="constrained")
@@ -615,6 +619,8 @@ def chart_svg(plan: Plan) -> str:
 
 @functools.lru_cache(maxsize=64)
 def _chart_svg(totals) -> str:
+    import matplotlib
+
     buf = io.StringIO()
     with matplotlib.rc_context(RC_PARAMS):
         _chart(totals).savefig(buf, format="svg", metadata={"Date": None})

@@ -12,6 +12,7 @@ from backcourse.book.sphinxext import launch  # launch buttons only on .ipynb pa
 from backcourse.book.sphinxext import bibstyle  # pybtex style 'course': author-year labels, the same for a source on every page
 from backcourse.book.sphinxext import htmlfixes  # fixes to Sphinx's HTML found by the browser tests (repeated scripts, citation roles)
 from backcourse.book.sphinxext import library  # exercise-index and exercise-library directives, drawn from data/exercises.yaml
+from backcourse.book.sphinxext import livebuilder  # live-routine-builder: the routine builder running in the reader's browser
 
 
 def setup(app):
@@ -21,4 +22,5 @@ def setup(app):
     bibstyle.setup(app)
     htmlfixes.setup(app)
     library.setup(app)
+    livebuilder.setup(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "0.1"}
