@@ -87,12 +87,14 @@
       say("Step 1 of 3: loading Python into this page (about 5 MB, once)...");
       const { loadPyodide } = await import(new URL("pyodide/pyodide.mjs", staticBase).href);
       pyodide = await loadPyodide({ indexURL: new URL("pyodide/", staticBase).href, stdout: () => {}, stderr: () => {} });
+      performance.mark("live-builder:python");
       progress.value = 1;
       say("Step 2 of 3: loading the course's routine builder...");
       pyodide.unpackArchive(await fetchBytes("live/engine.zip"), "zip", { extractDir: "/home/pyodide/course" });
       pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide/course')");
       engine = pyodide.pyimport("backcourse.routine.browser");
       engine.use_prerendered_drawings();
+      performance.mark("live-builder:engine");
       progress.value = 2;
     })();
     loading.catch(() => { loading = null; });
@@ -105,6 +107,7 @@
       return;
     }
     button.disabled = true;
+    performance.mark("live-builder:press");
     try {
       const first = !engine;
       await load();
@@ -117,6 +120,7 @@
         return;
       }
       result.innerHTML = out.html;
+      performance.mark("live-builder:plan");
       result.dataset.status = out.status;
       actions.hidden = out.status !== "plan";
       say(out.status === "plan" ? "Your plan is ready below." : "No plan: please read the message below.");
