@@ -22,6 +22,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from backcourse import DATA_DIR, REPO_ROOT
+from backcourse.library.plain import dose_seconds
 
 # --- The vocabularies --------------------------------------------------------------------------------------
 
@@ -360,11 +361,8 @@ class Dose(BaseModel):
 
         ``reps`` overrides the written repetitions (the routine raises them as pain allows).
         """
-        if self.minutes is not None:
-            return self.minutes * 60
-        count = reps if reps is not None else (self.reps or 1)
-        one_set = count * self.seconds_per_rep * (2 if self.per_side else 1)
-        return self.sets * one_set + (self.sets - 1) * self.rest_seconds
+        return dose_seconds(self.minutes, reps if reps is not None else self.reps, self.sets, self.seconds_per_rep,
+                            self.per_side, self.rest_seconds)
 
     def describe(self) -> str:
         """The dose in plain words, e.g. "Hold 8 seconds, 6 times on each side, once a day, 3 days a week"."""

@@ -38,15 +38,13 @@ a practical choice of the course, not a number from a study.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 from backcourse import evidence, safety
-from backcourse.library import model as exercises
+from backcourse.library import plain
 
 # --------------------------------------------------------------------------------------------------------------
 # Rules
@@ -123,7 +121,7 @@ LIBRARY_URL = "../book/exercise-library.html#ex-{id}"
 # --------------------------------------------------------------------------------------------------------------
 
 #: The phases and the equipment words are the exercise library's own vocabulary (one source).
-PHASES = exercises.PHASES
+PHASES = plain.vocabulary("phases")
 #: The names chapter 3 uses for the phases.
 PHASE_LABELS = {"acute": "Gentle (acute)", "recovering": "Recovering (pain is settling)",
                 "maintenance": "Keep strong (pain has settled)"}
@@ -139,7 +137,7 @@ AGGRAVATOR_LABELS = {"bending-forward": "Bending forward", "arching-back": "Arch
                      "sitting": "Sitting", "standing": "Standing"}
 
 #: Equipment a learner may have ("none" is always available and need not be listed).
-EQUIPMENT = tuple(e for e in exercises.EQUIPMENT if e != "none")
+EQUIPMENT = tuple(e for e in plain.vocabulary("equipment") if e != "none")
 EQUIPMENT_LABELS = {"mat": "Exercise mat", "foam-roller": "Foam roller", "strap": "Strap, belt or towel",
                     "wall": "A clear wall", "chair": "Sturdy chair", "weights": "Weights",
                     "pool": "Swimming pool", "bike": "Exercise bike or bicycle"}
@@ -538,16 +536,9 @@ class Blocked:
 # --------------------------------------------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=4)
-def _library_at(path: Path | None):
-    from backcourse.library.model import load_library
-
-    return load_library(path)
-
-
 def default_library():
-    """The course's exercise library (data/exercises.yaml), read once per process."""
-    return _library_at(None)
+    """The course's exercise library, as the checked plain export (data/exercises.json), read once per process."""
+    return plain.default_library()
 
 
 def _needs(ex) -> frozenset[str]:

@@ -61,8 +61,28 @@ _esc = html.escape
 _SVG_CACHE: dict[tuple[str, str], str] = {}
 
 
+def _drawable(library):
+    """The library the handout draws from: the checked (pydantic) one, whose exercises carry drawable poses."""
+    from backcourse.library import plain
+    from backcourse.library.model import default_library
+
+    return default_library() if library is None or isinstance(library, plain.Library) else library
+
+
+def _checked(ex):
+    """The checked (pydantic) record of an exercise given as plain data: only it carries a drawable pose."""
+    from backcourse.library import plain
+
+    if isinstance(ex, plain.Exercise):
+        from backcourse.library.model import default_library
+
+        return default_library().get(ex.id)
+    return ex
+
+
 def drawing_svg(ex) -> str:
     """The exercise's start-and-end drawing as inline SVG (no XML prologue), rendered once per process."""
+    ex = _checked(ex)
     key = (ex.id, repr(getattr(ex, "pose", None)))
     if key not in _SVG_CACHE:
         from backcourse.library.drawings import exercise_svg
@@ -76,7 +96,7 @@ def drawing_svg(ex) -> str:
 def drawing_alt(ex) -> str:
     from backcourse.library.drawings import alt_text
 
-    return alt_text(ex)
+    return alt_text(_checked(ex))
 
 
 def _svg_with_title(ex) -> str:
@@ -288,7 +308,7 @@ ol { margin: .1rem 0 .1rem 1.2rem; padding: 0; }
 def handout_html(plan: Plan, library=None) -> str:
     """The printable handout: a cover page (profile, safety, how to progress), then one page per week, then a
     page with the steps of every exercise. Self-contained: CSS and drawings inline, no links to follow."""
-    library = routine.default_library() if library is None else library
+    library = _drawable(library)
     _require_plan(plan)
     first, last = plan.weeks[0].days[0].date, plan.weeks[-1].days[-1].date
     profile = "".join(f"<tr><th scope=\"row\">{_esc(k)}</th><td>{_esc(v)}</td></tr>"
@@ -381,7 +401,7 @@ def _md_cell(text: str) -> str:
 
 def handout_markdown(plan: Plan, library=None) -> str:
     """The handout as Markdown: the same content as the HTML, drawings embedded as data URIs."""
-    library = routine.default_library() if library is None else library
+    library = _drawable(library)
     _require_plan(plan)
     first, last = plan.weeks[0].days[0].date, plan.weeks[-1].days[-1].date
     out = ["# My back routine", "",
@@ -545,7 +565,7 @@ def write_exports(plan: Plan, folder: Path | str, name: str = "my-back-routine",
             "These files already exist: " + ", ".join(existing)
             + ". Choose another name or folder, or allow overwriting."
         )
-    library = routine.default_library() if library is None else library
+    library = _drawable(library)
     contents = {
         "html": handout_html(plan, library),
         "md": handout_markdown(plan, library),
