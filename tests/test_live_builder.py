@@ -92,8 +92,22 @@ def test_packed_engine_refuses_a_plan_for_an_emergency_sign(engine_dir):
     ))
     result = json.loads(out)
     assert result["status"] == safety.BLOCK_EMERGENCY
-    assert "routine-plan" not in result["html"]
+    assert 'class="routine-plan"' not in result["html"] and safety.EMERGENCY_MESSAGE in result["html"]
     assert result["html"] == handout.plan_html(sam_plan(answers))
+
+
+def test_packed_engine_makes_the_notebooks_handout_and_csv(engine_dir):
+    """The handout's drawings come from the build's drawings.json in the page; the result is the same file."""
+    out = run_isolated(engine_dir, (
+        "import json\n"
+        "from backcourse.routine import browser\n"
+        "browser.use_prerendered_drawings()\n"
+        f"form = {json.dumps(json.dumps(form()))}\n"
+        "print(json.dumps([browser.export(form, 'html'), browser.export(form, 'csv')]))\n"
+    ))
+    page_html, page_csv = json.loads(out)
+    assert page_html == handout.handout_html(sam_plan())
+    assert page_csv == handout.plan_csv(sam_plan())
 
 
 def test_packed_calendar_makes_the_engines_ics(engine_dir, tmp_path):

@@ -104,11 +104,21 @@ def export(form_json: str, kind: str):
 
 # --- Drawings rendered at build time --------------------------------------------------------------------------
 
+class _Drawn:
+    """An exercise of the engine's library whose drawing was rendered at build time (see the module docstring)."""
+
+    def __init__(self, exercise):
+        self._exercise = exercise
+
+    def __getattr__(self, name):
+        return getattr(self._exercise, name)
+
+
 class _PrerenderedLibrary:
-    """The engine's library, for the handout (which only asks it for exercises by id)."""
+    """The engine's library, for the handout (which only asks it for exercises by id and draws each one)."""
 
     def get(self, exercise_id: str):
-        return engine.default_library().get(exercise_id)
+        return _Drawn(engine.default_library().get(exercise_id))
 
 
 def use_prerendered_drawings(path=None) -> None:

@@ -64,9 +64,12 @@ _SVG_CACHE: dict[tuple[str, str], str] = {}
 def _drawable(library):
     """The library the handout draws from: the checked (pydantic) one, whose exercises carry drawable poses."""
     from backcourse.library import plain
-    from backcourse.library.model import default_library
 
-    return default_library() if library is None or isinstance(library, plain.Library) else library
+    if library is None or isinstance(library, plain.Library):
+        from backcourse.library.model import default_library  # only here: the live builder passes its own
+
+        return default_library()
+    return library
 
 
 def _checked(ex):
