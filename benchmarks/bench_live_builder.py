@@ -59,8 +59,8 @@ def run_once(browser, server) -> dict:
     added = sum(size for url, size in sizes.items() if url not in seen)
     old = tab.inner_html(".live-result")
     start = time.perf_counter()
-    tab.fill('input[name="minutes_per_session"]', "25")
-    tab.dispatch_event('input[name="minutes_per_session"]', "change")
+    tab.fill('input[name="sessions_per_week"]', "4")
+    tab.dispatch_event('input[name="sessions_per_week"]', "change")
     tab.wait_for_function("(old) => document.querySelector('.live-result').innerHTML !== old", arg=old,
                           timeout=60_000)
     rebuild = time.perf_counter() - start

@@ -262,6 +262,7 @@ def test_safe_profile_gives_the_notebooks_plan_and_the_ics_downloads(tab_factory
     tab.fill('input[name="minutes_per_session"]', "25")
     tab.dispatch_event('input[name="minutes_per_session"]', "change")
     expected = same_dom(tab, handout.plan_html(sam_plan(minutes_per_session=25)))
+    assert expected != shown["html"]
     tab.wait_for_function("(h) => document.querySelector('.live-result').innerHTML === h", arg=expected,
                           timeout=30_000)
     assert record["other_hosts"] == [] and record["errors"] == []
