@@ -266,3 +266,33 @@ def test_safe_profile_gives_the_notebooks_plan_and_the_ics_downloads(tab_factory
     tab.wait_for_function("(h) => document.querySelector('.live-result').innerHTML === h", arg=expected,
                           timeout=30_000)
     assert record["other_hosts"] == [] and record["errors"] == []
+
+
+@pytest.mark.browser
+@pytest.mark.build
+def test_kept_answers_stay_in_this_browser_until_deleted(tab_factory):
+    tab, record = tab_factory()
+    fill(tab, safety.all_no())
+    tab.fill('input[name="aerobic_minutes_now"]', "17")
+    tab.click("button.live-save")
+    kept = json.loads(tab.evaluate("localStorage.getItem('backcourse-live-builder')"))
+    assert kept["profile"]["aerobic_minutes_now"] == "17"
+    tab.reload(wait_until="load")
+    assert tab.input_value('input[name="aerobic_minutes_now"]') == "17"
+    assert tab.is_checked(f'input[name="q-{safety.QUESTIONS[0].id}"][value="no"]')
+    tab.click("button.live-forget")
+    assert tab.evaluate("localStorage.getItem('backcourse-live-builder')") is None
+    assert record["other_hosts"] == [] and record["errors"] == []
+
+
+@pytest.mark.browser
+@pytest.mark.build
+def test_without_webassembly_the_page_says_so_and_loads_nothing(tab_factory):
+    tab, record = tab_factory()
+    tab.add_init_script("delete window.WebAssembly")
+    tab.reload(wait_until="load")
+    fill(tab, safety.all_no())
+    tab.click("button.live-build")
+    assert "no WebAssembly" in tab.inner_text(".live-status")
+    assert not [u for u in record["requests"] if "/_static/pyodide/" in u]
+    assert record["other_hosts"] == [] and record["errors"] == []
