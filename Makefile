@@ -18,6 +18,7 @@ $(BIN)/python:
 
 install: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@command -v npm >/dev/null || { echo "npm not found: install Node.js and npm (Debian: apt-get install npm)"; exit 1; }
 	npm ci --no-audit --no-fund --loglevel=error
 
 # Debian's chromium for the browser tests and screenshots (needs root or sudo; skipped if already there).
