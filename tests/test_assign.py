@@ -156,7 +156,7 @@ def test_every_query_field_round_trips(branch, owner, name, path):
 def test_guide_example_is_what_the_command_prints():
     """The instructor guide shows a command and its output; they must agree with the real command."""
     text = (ROOT / "book" / "instructors" / "guide.md").read_text(encoding="utf-8")
-    match = re.search(r"```bash\n(python -m backcourse\.assign --hub [^\n]+)\n```\s*\n[^`]*```text\n([^\n]+)\n```", text)
+    match = re.search(r"```bash\n(python -m backcourse\.teach\.assign --hub [^\n]+)\n```\s*\n[^`]*```text\n([^\n]+)\n```", text)
     assert match, "the guide no longer shows an assign example followed by its output"
     args = match.group(1).split()[3:]
     result = run_assign(*args)

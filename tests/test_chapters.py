@@ -336,7 +336,7 @@ def test_each_chapter_draws_a_captioned_figure_with_alt_text(page):
         assert len(alt.split()) >= 12, f"{page}: alt text too short: {alt!r}"
         assert re.search(r"\bSources?\b.*:|schematic", caption, re.I), f"{page}: caption names no source: {caption!r}"
         assert mystnb["figure"]["name"].startswith("fig-")
-        name = re.search(r"from backcourse\.figures import (\w+)", cell["code"]).group(1)
+        name = re.search(r"from backcourse\.book\.figures import (\w+)", cell["code"]).group(1)
         assert callable(getattr(figures, name)), name
 
 
