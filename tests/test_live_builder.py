@@ -20,6 +20,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from backcourse import safety
 from backcourse.book import bundle
@@ -127,6 +129,33 @@ def test_form_errors_name_the_field_and_value():
         browser.read_form(form() | {"answers": {"leg-weakness": "maybe"}})
     out = json.loads(browser.build(json.dumps(form(sessions_per_week="9"))))
     assert out["status"] == "error" and "sessions_per_week" in out["message"] and "9" in out["message"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    phase=st.sampled_from(engine.PHASES),
+    aggravated_by=st.lists(st.sampled_from(tuple(engine.AGGRAVATORS)), unique=True),
+    equipment=st.lists(st.sampled_from(engine.EQUIPMENT), unique=True),
+    minutes=st.integers(*engine.MINUTES_RANGE), sessions=st.integers(*engine.SESSIONS_RANGE),
+    aerobic=st.sampled_from(engine.AEROBIC), aerobic_minutes=st.integers(*engine.AEROBIC_MINUTES_RANGE),
+    aerobic_days=st.integers(0, 7), weeks=st.integers(*engine.WEEKS_RANGE),
+    answers=st.fixed_dictionaries({q.id: st.sampled_from((True, False, None)) for q in safety.QUESTIONS}),
+)
+def test_the_form_as_the_browser_sends_it_gives_the_engines_arguments(phase, aggravated_by, equipment, minutes,
+                                                                       sessions, aerobic, aerobic_minutes,
+                                                                       aerobic_days, weeks, answers):
+    """Every value arrives as text (as a browser sends it); the engine gets exactly the profile and answers."""
+    sent = {
+        "answers": {k: {True: "yes", False: "no", None: None}[v] for k, v in answers.items()},
+        "cleared": False, "weeks": str(weeks), "start": "2026-03-02",
+        "profile": {"phase": phase, "aggravated_by": aggravated_by, "equipment": equipment,
+                    "minutes_per_session": str(minutes), "sessions_per_week": str(sessions), "aerobic": aerobic,
+                    "aerobic_minutes_now": str(aerobic_minutes), "aerobic_days_now": str(aerobic_days)},
+    }
+    profile, got_answers, cleared, start, got_weeks = browser.read_form(sent)
+    assert profile == engine.Profile(phase, tuple(aggravated_by), tuple(equipment), minutes, sessions, aerobic,
+                                     aerobic_minutes, aerobic_days)
+    assert got_answers == answers and cleared is False and start == date(2026, 3, 2) and got_weeks == weeks
 
 
 def test_unanswered_safety_question_counts_as_unanswered_never_as_no():
