@@ -122,6 +122,15 @@ def test_packed_calendar_makes_the_engines_ics(engine_dir, tmp_path):
     assert out.encode() == handout.plan_ics(sam_plan())
 
 
+def test_build_copies_only_the_runtime_files_and_says_how_to_get_a_missing_pyodide(tmp_path):
+    copied = bundle.copy_runtime(tmp_path / "static")
+    assert sorted(p.name for p in (tmp_path / "static" / "pyodide").iterdir()) == sorted(
+        (*bundle.RUNTIME_FILES, "NOTICE.txt"))
+    assert len(copied) == len(bundle.RUNTIME_FILES) + 1
+    with pytest.raises(bundle.BundleError, match="npm ci"):
+        bundle.copy_runtime(tmp_path / "other", source=tmp_path / "no-node-modules")
+
+
 def test_form_errors_name_the_field_and_value():
     with pytest.raises(browser.FormError, match=r"minutes_per_session.*'lots'"):
         browser.read_form(form(minutes_per_session="lots"))

@@ -128,6 +128,10 @@ def copy_runtime(static: Path, source: Path = PYODIDE_DIR) -> list[Path]:
         if not dst.is_file() or dst.stat().st_size != src.stat().st_size or dst.read_bytes() != src.read_bytes():
             shutil.copyfile(src, dst)
         written.append(dst)
+    meta = json.loads((source / "package.json").read_text(encoding="utf-8"))
+    notice = (f"Pyodide {meta['version']} ({meta['license']}), copied unchanged from the npm package 'pyodide'.\n"
+              f"Source code: {meta['homepage']}\n")
+    written.append(_write_if_changed(target / "NOTICE.txt", notice.encode()))
     return written
 
 
