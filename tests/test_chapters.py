@@ -279,7 +279,9 @@ def test_corrections_do_not_repeat_the_ninety_percent_myth_as_fact():
 # --- Routine rules (backcourse.routine.engine.RULES) -----------------------------------------------------------------------------------
 
 RULE_IDS = ("safety-first", "acute-gentle", "recovering-core", "maintenance-balance", "pair-front-back",
-            "walk-build", "reps-by-pain", "leave-out-aggravating", "equipment-at-hand", "fits-time", "variety")
+            "walk-build", "reps-by-pain", "leave-out-aggravating", "equipment-at-hand", "fits-time", "variety",
+            "floor-space", "session-size", "low-dose-start", "progress-harder", "aerobic-every-plan", "check-in",
+            "flare-up")
 
 
 def rule_definitions() -> dict[str, str]:

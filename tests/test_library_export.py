@@ -40,10 +40,10 @@ for name in {BLOCKED!r}:
 sys.path.insert(0, {str(REPO_ROOT)!r})
 from datetime import date
 from backcourse import safety
-from backcourse.routine import engine
+from backcourse.routine import engine, checkin
 plan = engine.build_plan(engine.Profile(phase="recovering"), safety.all_no(), start=date(2026, 1, 5), weeks=12)
 assert plan.sessions and all(s.items for s in plan.sessions)
-result = type("R", (), dict(week=1))
+result = checkin.check_in(plan, [], 1)
 print(len(plan.weeks), result.week)
 print(sorted(m for m in sys.modules if m.split('.')[0] in {BLOCKED!r} and sys.modules[m] is not None))
 """

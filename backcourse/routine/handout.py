@@ -239,34 +239,58 @@ def notes_html(plan: Plan, links: bool = True) -> str:
     return "".join(parts)
 
 
-def plan_html(plan: Plan | Blocked, links: bool = True) -> str:
-    """The whole plan for the notebook: notes, then a table per week (week 1 open, the rest folded)."""
+def plan_html(plan: Plan | Blocked, links: bool = True, week: int | None = None) -> str:
+    """The plan for the notebook: notes, then a table per week (week 1 open, the rest folded).
+
+    ``week`` shows only that week (the app redraws one week at a time, so a change sends little HTML).
+    """
     if isinstance(plan, Blocked):
         return blocked_html(plan)
+    shown = plan.weeks if week is None else [w for w in plan.weeks if w.number == week]
     weeks = "".join(
-        f'<details{" open" if w.number == 1 else ""}><summary>Week {w.number} ({_esc(week_range(w))})</summary>'
-        f"{week_table_html(w, links)}</details>"
-        for w in plan.weeks
+        f'<details{" open" if w.number == (week or 1) else ""}><summary>Week {w.number} ({_esc(week_range(w))})'
+        f"</summary>{week_table_html(w, links)}</details>"
+        for w in shown
     )
     return f'{PLAN_CSS}<div class="routine-plan">{notes_html(plan, links)}{weeks}</div>'
 
 
 def gallery_html(plan: Plan, library, links: bool = True, steps: bool = False, css: bool = True) -> str:
     """Every exercise in the plan with its drawing (and, for the handout, its steps)."""
-    cards = []
-    for ex_id in plan.exercise_ids():
-        ex = library.get(ex_id)
-        name = _esc(ex.name)
-        if links:
-            name = f'<a href="{_esc(routine.LIBRARY_URL.format(id=ex.id))}">{name}</a>'
-        body = ""
-        if steps:
-            body = "<ol>" + "".join(f"<li>{_esc(s)}</li>" for s in ex.steps) + "</ol>"
-            if ex.cautions:
-                body += "<p><strong>Take care:</strong> " + _esc(" ".join(ex.cautions)) + "</p>"
-        cards.append(f'<figure class="routine-card"><div class="drawing">{_svg_with_title(ex)}</div>'
-                     f"<figcaption>{name}</figcaption>{body}</figure>")
+    cards = [card_html(library.get(ex_id), links, steps) for ex_id in plan.exercise_ids()]
     return f'{PLAN_CSS if css else ""}<div class="routine-gallery">{"".join(cards)}</div>'
+
+
+_ACTION_MARK = {"progress": "Step up", "hold": "Stay", "step back": "Step back"}
+
+
+def checkin_html(result) -> str:
+    """The weekly check-in as the learner reads it: notes first, then one line per exercise and walking."""
+    notes = "".join(f"<p>{_esc(n)}</p>" for n in result.notes)
+    rows = "".join(
+        f"<tr><th scope=\"row\">{_esc(d.name)}</th><td>{_esc(_ACTION_MARK.get(d.action, d.action))}</td>"
+        f"<td>{_esc(d.before)}</td><td>{_esc(d.after)}</td>"
+        f"<td>{_esc(d.reason[0].upper() + d.reason[1:])} <em>({_esc(routine.RULES[d.rule].title)})</em></td></tr>"
+        for d in result.decisions)
+    table = ("<table class=\"routine-checkin\"><thead><tr><th scope=\"col\">Exercise</th><th scope=\"col\">Next week"
+             "</th><th scope=\"col\">This week</th><th scope=\"col\">Next week's dose</th><th scope=\"col\">Why"
+             f"</th></tr></thead><tbody>{rows}</tbody></table>") if rows else ""
+    extra = f"<p><strong>{_esc(result.reassess)}</strong></p>" if result.reassess else ""
+    return f'{PLAN_CSS}<div class="routine-plan"><h4>Week {result.week} check-in</h4>{notes}{table}{extra}</div>'
+
+
+def card_html(ex, links: bool = True, steps: bool = False) -> str:
+    """One exercise's card: drawing, name (linked to the library) and, for the handout, steps and cautions."""
+    name = _esc(ex.name)
+    if links:
+        name = f'<a href="{_esc(routine.LIBRARY_URL.format(id=ex.id))}">{name}</a>'
+    body = ""
+    if steps:
+        body = "<ol>" + "".join(f"<li>{_esc(s)}</li>" for s in ex.steps) + "</ol>"
+        if ex.cautions:
+            body += "<p><strong>Take care:</strong> " + _esc(" ".join(ex.cautions)) + "</p>"
+    return (f'<figure class="routine-card"><div class="drawing">{_svg_with_title(ex)}</div>'
+            f"<figcaption>{name}</figcaption>{body}</figure>")
 
 
 HANDOUT_CSS = """
@@ -535,6 +559,8 @@ def _require_plan(plan) -> None:
         raise ExportError(f"There is no plan to save: {plan.message}")
     if not isinstance(plan, Plan):
         raise ExportError(f"expected a Plan, got {type(plan).__name__}")
+    if plan.screen is None or not plan.screen.clear:
+        raise ExportError("This plan has no passed safety screen, so it cannot be saved: build it again.")
 
 
 def write_file(path: Path | str, data: str | bytes, overwrite: bool = False) -> Path:
