@@ -50,7 +50,7 @@ ENGINE_MODULES = (
     "backcourse/routine/handout.py",
     "backcourse/routine/browser.py",
 )
-ENGINE_DATA = ("exercises.json",)
+ENGINE_DATA = ("exercises.json", "red-flags.json")
 #: icalendar 7 imports python-dateutil (which imports six) and needs tzdata for its time zones.
 CALENDAR_DISTRIBUTIONS = ("icalendar", "python-dateutil", "six", "tzdata")
 

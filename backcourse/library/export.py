@@ -24,7 +24,7 @@ def export_text(library: model.Library | None = None) -> str:
         "vocabulary": {
             "categories": list(model.CATEGORIES), "core_roles": list(model.CORE_ROLES),
             "spine_motions": list(model.SPINE_MOTIONS), "positions": list(model.POSITIONS),
-            "equipment": list(model.EQUIPMENT), "phases": list(model.PHASES),
+            "equipment": list(model.EQUIPMENT), "comfort": list(model.COMFORT), "phases": list(model.PHASES),
         },
         "exercises": [ex.model_dump(mode="json") for ex in library.exercises.values()],
     }

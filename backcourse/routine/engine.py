@@ -81,24 +81,24 @@ RULES: dict[str, Rule] = {
              "As pain settles, core exercises that hold the back still are added; a practical step, since no "
              "type of exercise clearly beats another.",
              ("smith2014", "owen2020")),
-        Rule("maintenance-balance", "Balance strength and stretching",
-             "Once pain has settled, strengthening and stretching are mixed and built up slowly; stretching on "
-             "its own helps least.",
-             ("owen2020", "hayden2021")),
+        Rule("maintenance-balance", "Build strength, keep moving",
+             "Once pain has settled, strength work is built up slowly, with gentle stretches kept for comfort; "
+             "stretching on its own helps least.",
+             ("owen2020",)),
         Rule("pair-front-back", "Pair tummy and back exercises",
              "Every tummy (front core) exercise comes with a back exercise in the same session; a practical "
              "rule, not a proven one.",
              ("sandal2021",)),
         Rule("walk-build", "Build up walking",
-             "Walking builds a little each week toward about 30 minutes, 5 times a week.",
-             ("pocovi2024", "bull2020")),
+             "Walking builds a little each week toward about 150 minutes a week, such as 30 minutes on 5 days.",
+             ("bull2020",)),
         Rule("reps-by-pain", "Let next-day pain set the pace",
              "Repetitions start low, about 5, and go up by 1 or 2 only when your pain was no worse the next "
              "day; if it was worse, go back to the last dose.",
              ("nhsinform", "arcsheet")),
         Rule("leave-out-aggravating", "Leave out what makes it worse",
-             "Movements you said make your pain worse are left out.",
-             ("nhsinform",)),
+             "Movements you said make your pain worse are left out for now.",
+             ()),
         Rule("equipment-at-hand", "Only what you have",
              "Only exercises that need nothing, or only the equipment you have, are used.",
              ()),
@@ -150,8 +150,7 @@ LIBRARY_URL = "../book/exercise-library.html#ex-{id}"
 #: The phases and the equipment words are the exercise library's own vocabulary (one source).
 PHASES = plain.vocabulary("phases")
 #: The names chapter 3 uses for the phases.
-PHASE_LABELS = {"acute": "Gentle (acute)", "recovering": "Recovering (pain is settling)",
-                "maintenance": "Keep strong (pain has settled)"}
+PHASE_LABELS = {phase: f"{name} ({evidence.PHASE_AIMS[phase]})" for phase, name in evidence.PHASE_NAMES.items()}
 
 #: What the learner can say makes their pain worse -> (spine motions left out, positions left out).
 AGGRAVATORS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -164,9 +163,10 @@ AGGRAVATOR_LABELS = {"bending-forward": "Bending forward", "arching-back": "Arch
                      "sitting": "Sitting", "standing": "Standing"}
 
 #: Equipment a learner may have ("none" is always available and need not be listed).
-EQUIPMENT = tuple(e for e in plain.vocabulary("equipment") if e != "none")
+#: (The library keeps a mat as comfort, never a need; a learner may still tick it.)
+EQUIPMENT = tuple(e for e in plain.vocabulary("equipment") + plain.vocabulary("comfort") if e != "none")
 EQUIPMENT_LABELS = {"mat": "Exercise mat", "foam-roller": "Foam roller", "strap": "Strap, belt or towel",
-                    "wall": "A clear wall", "chair": "Sturdy chair", "weights": "Weights",
+                    "wall": "A clear wall", "chair": "Sturdy chair", "bench": "Sofa or bench against a wall", "weights": "Weights",
                     "pool": "Swimming pool", "bike": "Exercise bike or bicycle"}
 
 #: Aerobic activities a learner may prefer, each with the words that find it in the library.

@@ -28,12 +28,6 @@ from backcourse.style import PALETTE, RC_PARAMS
 if TYPE_CHECKING:  # matplotlib is imported where a chart is drawn: the online book's live builder has none
     from matplotlib.figure import Figure
 
-#: The stop-if-worse rule, printed on every page of the handout (reading grade 6 or lower).
-STOP_RULE = (
-    "Stop an exercise if it makes your pain worse. Go back to the last dose that felt OK. "
-    "If you have numbness around your private parts or bottom, new trouble when you pee or poo, "
-    "or new weakness in your legs, get emergency care now."
-)
 #: How to change the dose, printed on the handout (rule reps-by-pain and walk-build).
 PROGRESS_RULE = (
     "Add 1 or 2 repetitions only if your pain was no worse the day after your last session. "
@@ -276,7 +270,10 @@ def checkin_html(result) -> str:
              "</th><th scope=\"col\">This week</th><th scope=\"col\">Next week's dose</th><th scope=\"col\">Why"
              f"</th></tr></thead><tbody>{rows}</tbody></table>") if rows else ""
     extra = f"<p><strong>{_esc(result.reassess)}</strong></p>" if result.reassess else ""
-    return f'{PLAN_CSS}<div class="routine-plan"><h4>Week {result.week} check-in</h4>{notes}{table}{extra}</div>'
+    css = ("<style>.routine-checkin th, .routine-checkin td { text-align: left; vertical-align: top; }"
+           "</style>")
+    return (f'{PLAN_CSS}{css}<div class="routine-plan"><h4>Week {result.week} check-in</h4>{notes}{table}{extra}'
+            "</div>")
 
 
 def card_html(ex, links: bool = True, steps: bool = False) -> str:
@@ -346,7 +343,7 @@ def handout_html(plan: Plan, library=None) -> str:
         '<section class="page cover">'
         f"<h1>My back routine</h1><p>{len(plan.weeks)} weeks, from {_esc(_long_date(first))} "
         f"to {_esc(_long_date(last))}.</p>"
-        f'<p class="stop"><strong>Stop if it gets worse.</strong> {_esc(STOP_RULE)}</p>'
+        f"{_safety_html()}"
         f"<p><strong>How to build up.</strong> {_esc(PROGRESS_RULE)}</p>"
         f'<table class="profile"><caption>What you told the routine builder</caption>{profile}</table>'
         f"{notes_html(plan, links=False)}"
@@ -356,7 +353,7 @@ def handout_html(plan: Plan, library=None) -> str:
     )
     weeks = "".join(
         f'<section class="page week" id="week-{w.number}"><h2>Week {w.number}</h2>'
-        f'<p class="stop"><strong>Stop if it gets worse.</strong> {_esc(STOP_RULE)}</p>'
+        f"{_safety_html()}"
         f"<p>{_esc(week_range(w))}. {len(w.sessions)} sessions of up to {plan.profile.minutes_per_session} "
         f"minutes.</p>{week_grid_html(w, library)}</section>"
         for w in plan.weeks
@@ -426,6 +423,12 @@ def _md_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _safety_html() -> str:
+    """The pain rule and the emergency signs, rendered from backcourse.safety on every page of the handout."""
+    return (f'<p class="stop"><strong>{_esc(safety.PAIN_RULE_TITLE)}.</strong> {_esc(safety.PAIN_RULE)}<br>'
+            f"{_esc(safety.emergency_text())}</p>")
+
+
 def handout_markdown(plan: Plan, library=None) -> str:
     """The handout as Markdown: the same content as the HTML, drawings embedded as data URIs."""
     library = _drawable(library)
@@ -433,7 +436,7 @@ def handout_markdown(plan: Plan, library=None) -> str:
     first, last = plan.weeks[0].days[0].date, plan.weeks[-1].days[-1].date
     out = ["# My back routine", "",
            f"{len(plan.weeks)} weeks, from {_long_date(first)} to {_long_date(last)}.", "",
-           f"> **Stop if it gets worse.** {STOP_RULE}", "",
+           f"> **{safety.PAIN_RULE_TITLE}.** {safety.PAIN_RULE}", ">", f"> {safety.emergency_text()}", "",
            f"**How to build up.** {PROGRESS_RULE}", "",
            "## What you told the routine builder", ""]
     out += [f"- **{k}:** {v}" for k, v in profile_summary(plan.profile)]
@@ -443,7 +446,7 @@ def handout_markdown(plan: Plan, library=None) -> str:
     out += [f"- **{routine.RULES[i].title}.** {routine.RULES[i].reason}" for i in plan.rules_used()]
     for week in plan.weeks:
         out += ["", "---", "", f"## Week {week.number}: {week_range(week)}", "",
-                f"> **Stop if it gets worse.** {STOP_RULE}", ""]
+                f"> **{safety.PAIN_RULE_TITLE}.** {safety.PAIN_RULE}", ">", f"> {safety.emergency_text()}", ""]
         for day in week.days:
             if day.session and day.session.items:
                 out += [f"### {_short_date(day.date)}: session {day.session.number} "
@@ -499,7 +502,7 @@ def plan_ics(plan: Plan) -> bytes:
             kind = "aerobic"
         else:
             continue
-        lines += ["", STOP_RULE]
+        lines += ["", safety.pain_rule_text(), safety.emergency_text()]
         event = Event()
         event.add("uid", f"{plan.start:%Y%m%d}-w{day.week}-d{day.index}-{kind}@backcourse.routine.engine")
         event.add("dtstamp", stamp)

@@ -66,19 +66,6 @@ def book_links(text: str, prefix: str | None = None) -> str:
     return text.replace('href="../book/', f'href="{prefix}')
 
 
-def cleared_text(screen) -> str:
-    """What the learner answered, said back: a Yes with a clinician's clearance is not "no warning signs"."""
-    helper = getattr(safety, "cleared_message", None)
-    if helper is not None:
-        return helper(screen)
-    if not screen.flagged:
-        return safety.CLEAR_MESSAGE
-    said = "; ".join(safety.QUESTIONS_BY_ID[q].text for q in screen.flagged)
-    return (f"You said a clinician has cleared you for this: {said} If anything changes or a new sign starts, "
-            "stop and get help.")
-
-
-
 class RoutineApp:
     """The app: safety questions, then profile controls, then the plan, the chart and the exercises.
 
@@ -87,9 +74,11 @@ class RoutineApp:
     """
 
     def __init__(self, start: date | None = None, library=None, profile: Profile | None = None, weeks: int = 6,
-                 folder: str = "~/back-routine"):
+                 folder: str = "~/back-routine", plan_file: Path | str | None = None):
         self.library = routine.default_library() if library is None else library
         start = first_day() if start is None else start
+        #: Where "Save" also keeps the plan for the weekly check-in (beside the diary), if given.
+        self.plan_file = None if plan_file is None else Path(plan_file).expanduser()
         profile = profile or Profile(equipment=("mat",))
         self.plan: routine.Plan | Blocked | None = None
         self.error: str | None = None
@@ -273,10 +262,9 @@ class RoutineApp:
     def render(self, plan) -> str:
         if isinstance(plan, Blocked):
             return handout.blocked_html(plan)
-        return book_links(
-            f'<p>{handout._esc(cleared_text(plan.screen))} '
-            f'<strong>Stop if it gets worse.</strong> {handout._esc(handout.STOP_RULE)}</p>'
-            + handout.plan_html(plan, week=self.week.value))
+        # what the learner answered (issue 16), never a bare "no warning signs"; the plan came from this screen
+        return book_links(f'<p>{handout._esc(safety.cleared_message(plan.screen))}</p>' + safety.pain_rule_html()
+                          + handout.plan_html(plan, week=self.week.value))
 
     def _save(self, _button=None) -> None:
         if not isinstance(self.plan, routine.Plan):
@@ -288,6 +276,16 @@ class RoutineApp:
         except (FileExistsError, handout.ExportError, OSError) as exc:
             self.save_status.value = f'<span role="alert">Not saved. {handout._esc(str(exc))}</span>'
             return
+        if self.plan_file is not None:
+            from backcourse.routine import checkin
+
+            try:
+                checkin.save_plan(self.plan, self.plan_file, overwrite=self.overwrite.value)
+            except (FileExistsError, checkin.CheckInError, OSError) as exc:
+                self.save_status.value = (f'<span role="alert">Handout saved, plan for the check-in not saved. '
+                                          f'{handout._esc(str(exc))}</span>')
+                return
+            paths = {**paths, "plan": self.plan_file}
         names = ", ".join(p.name for p in paths.values())
         self.save_status.value = f"Saved {handout._esc(names)} in {handout._esc(str(paths['html'].parent))}."
 
