@@ -2,7 +2,8 @@
 #   make book   install, build the book, and serve it at http://127.0.0.1:8000
 #   make test   install (including Debian's chromium for the browser tests) and run every test
 #
-# Everything installs into .venv inside the checkout; nothing is downloaded at build or test time.
+# Everything installs into .venv (Python) and node_modules (Pyodide for the live routine builder, pinned in
+# package-lock.json, needs npm) inside the checkout; nothing is downloaded at build or test time.
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -17,6 +18,8 @@ $(BIN)/python:
 
 install: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@command -v npm >/dev/null || { echo "npm not found: install Node.js and npm (Debian: apt-get install npm)"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
 
 # Debian's chromium for the browser tests and screenshots (needs root or sudo; skipped if already there).
 browser:

@@ -164,3 +164,12 @@ def test_no_solution_box_anywhere_in_the_student_edition(student_book, book):
     student = [p.relative_to(student_book.html) for p in student_book.html.rglob("*.html")
                if pattern.search(p.read_text(encoding="utf-8"))]
     assert not student, f"solution boxes in the student edition: {student}"
+
+
+def test_student_edition_has_the_live_routine_builder(student_book):
+    """The live builder's form, Pyodide and the packed engine are in the student edition too."""
+    html = student_book.html
+    page = (html / "notebooks" / "build-your-routine.html").read_text(encoding="utf-8")
+    assert 'id="live-builder"' in page and "live-builder.js" in page
+    for name in ("pyodide/pyodide.mjs", "pyodide/pyodide.asm.wasm", "live/engine.zip", "live/calendar.zip"):
+        assert (html / "_static" / name).is_file(), name

@@ -19,6 +19,7 @@ from backcourse.book.sphinxext import selfcheck  # self-check boxes read "Questi
 from backcourse.book.sphinxext import library  # exercise-index and exercise-library directives, drawn from data/exercises.yaml
 from backcourse.book.sphinxext import head  # meta description, search keywords from front matter, a proper root index.html
 from backcourse.book.sphinxext import assets  # each page loads only the scripts/styles it uses (page weight), the reader script
+from backcourse.book.sphinxext import livebuilder  # live-routine-builder: the routine builder running in the reader's browser
 
 
 def setup(app):
@@ -34,4 +35,5 @@ def setup(app):
     safety.setup(app)
     review.setup(app)
     selfcheck.setup(app)
+    livebuilder.setup(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "0.1"}
