@@ -66,7 +66,7 @@ def course_repo():
     assert (HUB_VENV / "bin" / "jupyterhub").exists(), "run `make hub-env` first (make test does)"
     top = Path(tempfile.mkdtemp(prefix="backcourse-hub-test-", dir="/tmp"))
     os.chmod(top, 0o755)
-    bare = top / "moving-again.git"
+    bare = top / "moving-again"  # nbgitpuller names the learner's folder after it
     subprocess.run(["git", "clone", "--quiet", "--bare", str(ROOT), str(bare)], check=True)
     branch = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--abbrev-ref", "HEAD"], check=True,
                             capture_output=True, text=True).stdout.strip()
@@ -204,7 +204,7 @@ def test_assign_link_opens_the_notebook_in_chromium(learners, course_repo, hub):
         page.fill("input[name=password]", PASSWORD)
         page.click("input[type=submit], button[type=submit]")
         page.wait_for_url(re.compile(r"/user/learner03/lab"), timeout=180_000)
-        page.get_by_text("Your pain diary").first.wait_for(timeout=180_000)
+        page.locator(".jp-Notebook h1:visible", has_text="Your pain diary").first.wait_for(timeout=120_000)
         page.screenshot(path=str(shots / "hub-assign-link.png"))
         browser.close()
     assert "/lab/tree/moving-again/notebooks/pain-diary.ipynb" in page.url

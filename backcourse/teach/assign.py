@@ -53,9 +53,9 @@ class Repository:
 
     @property
     def folder(self) -> str:
-        """The folder nbgitpuller clones into, in the learner's home: the repository's last path part."""
-        name = PurePosixPath(urlsplit(self.url).path.rstrip("/")).name
-        return name[: -len(".git")] if name.endswith(".git") else name
+        """The folder nbgitpuller clones into, in the learner's home: the repository URL's last part, as it is
+        (nbgitpuller 1.3 keeps a ``.git`` ending: ``.../course.git`` is cloned into ``course.git``)."""
+        return PurePosixPath(urlsplit(self.url).path.rstrip("/")).name
 
 
 def configured_addresses(config_path: Path = REPO_ROOT / "_config.yml") -> tuple[str, str]:

@@ -121,11 +121,9 @@ def settings_for(args: argparse.Namespace, state: Path) -> HubSettings:
             # The course package of this checkout (a class image installs it instead).
             "PYTHONPATH": str(REPO_ROOT),
             "PATH": f"{hub_bin.resolve()}:/usr/local/bin:/usr/bin:/bin",
-            # nbgitpuller clones the course with git; a local (file://) repository owned by another Unix user
-            # is only "safe" to git when listed. Trial only: the hub's own checkout.
-            "GIT_CONFIG_COUNT": "1",
-            "GIT_CONFIG_KEY_0": "safe.directory",
-            "GIT_CONFIG_VALUE_0": "*",
+            # nbgitpuller clones the course with git; git reads a local (file://) repository owned by another
+            # Unix user only when a global config lists it as safe. Trial only (state/gitconfig).
+            "GIT_CONFIG_GLOBAL": str(state / "gitconfig"),
             MARK_ENV: str(state),
         },
         service_token=args.service_token or "",
@@ -203,6 +201,10 @@ def serve(args: argparse.Namespace) -> int:
     (state / "homes").mkdir(exist_ok=True)
     os.chmod(state / "homes", 0o755)
     settings = settings_for(args, state)
+    (state / "gitconfig").write_text("# Written by backcourse.teach.hub for a local trial: learners may pull a local\n"
+                                     "# (file://) course repository owned by another Unix user.\n"
+                                     "[safe]\n\tdirectory = *\n", encoding="utf-8")
+    os.chmod(state / "gitconfig", 0o644)
     settings_path = state / "settings.json"
     settings_path.write_text(json.dumps(asdict(settings), indent=2), encoding="utf-8")
     os.chmod(settings_path, 0o600)  # holds the password and the service token

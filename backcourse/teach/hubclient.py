@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 import uuid
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
 import requests
+from tornado.httpclient import HTTPRequest
 from tornado.websocket import websocket_connect
 
 
@@ -42,6 +44,14 @@ class Learner:
         if reply.status_code != 201:
             raise HubClientError(f"{self.name}: login refused ({reply.status_code})")
         self.token = reply.json()["token"]
+        # Hub pages (the assign link's redirect) take the login cookie, not the API token, as a browser would.
+        form = self.session.get(f"{self.base}/hub/login", timeout=60)
+        xsrf = re.search(r'name="_xsrf" value="([^"]+)"', form.text)
+        done = self.session.post(f"{self.base}/hub/login?next=", timeout=60, allow_redirects=False,
+                                 data={"username": self.name, "password": password,
+                                       "_xsrf": xsrf.group(1) if xsrf else self.session.cookies.get("_xsrf", "")})
+        if done.status_code != 302:
+            raise HubClientError(f"{self.name}: login page refused ({done.status_code})")
 
     def start_server(self, timeout: float = 180) -> None:
         reply = self.session.post(f"{self.base}/hub/api/users/{self.name}/server", headers=self._headers(),
@@ -100,7 +110,7 @@ class Learner:
 
     async def _run(self, kernel_id: str, sources: list[str], cwd: str | None, timeout: float) -> list[dict]:
         ws_url = self.user_url(f"api/kernels/{kernel_id}/channels").replace("http://", "ws://", 1)
-        conn = await websocket_connect(f"{ws_url}?token={self.token}")
+        conn = await websocket_connect(HTTPRequest(ws_url, headers=self._headers()))
         results = []
         try:
             if cwd:

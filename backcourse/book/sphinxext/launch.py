@@ -48,6 +48,10 @@ def repository_buttons(app, config):
     repo_url, _ = addresses(options)
     options["use_repository_button"] = bool(repo_url)
     options["use_issues_button"] = bool(repo_url)
+    if not repo_url:
+        # No repository, nothing to launch: the theme then adds no launch buttons at all (and does not fail
+        # trying to split an empty address into organisation and repository).
+        options["launch_buttons"] = {}
 
 
 def drop_unready_launch_buttons(app, pagename, templatename, context, doctree):
