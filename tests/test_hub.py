@@ -239,7 +239,45 @@ def test_hub_pins_agree_with_the_course_and_the_chart():
     assert {"jupyterhub", "nbgitpuller", "configurable-http-proxy"} <= set(hub_pins)
     shared = set(course) & set(hub_pins)
     assert shared and {k: (course[k], hub_pins[k]) for k in shared if course[k] != hub_pins[k]} == {}
-    config = yaml.safe_load((ROOT / "deploy" / "z2jh" / "config.yaml").read_text(encoding="utf-8"))
     fixture = json.loads((ROOT / "tests" / "fixtures" / "z2jh-schema-keys.json").read_text(encoding="utf-8"))
     assert hub_pins["jupyterhub"] == fixture["jupyterhub_version"]
-    assert f"jupyterhub=={hub_pins['jupyterhub']}" in json.dumps(config)
+    config_text = (ROOT / "deploy" / "z2jh" / "config.yaml").read_text(encoding="utf-8")
+    assert f"jupyterhub=={hub_pins['jupyterhub']}" in config_text
+    assert f"nbgitpuller=={hub_pins['nbgitpuller']}" in config_text
+
+
+def schema_problems(values: dict, objects: dict, path: str = ".") -> list[str]:
+    """Keys of ``values`` the chart's schema does not accept (only where the fixture lists the object)."""
+    spec = objects.get(path)
+    if spec is None or spec["kind"] == "open":
+        return []
+    problems = []
+    for key, value in values.items():
+        child = key if path == "." else f"{path}.{key}"
+        if key not in spec["keys"] and not any(re.match(p, key) for p in spec.get("patterns", [])):
+            problems.append(child)
+        elif isinstance(value, dict):
+            problems += schema_problems(value, objects, child)
+    return problems
+
+
+Z2JH = json.loads((ROOT / "tests" / "fixtures" / "z2jh-schema-keys.json").read_text(encoding="utf-8"))
+Z2JH_CONFIG = ROOT / "deploy" / "z2jh" / "config.yaml"
+
+
+def test_z2jh_config_uses_only_keys_of_the_chart_schema():
+    config = yaml.safe_load(Z2JH_CONFIG.read_text(encoding="utf-8"))
+    assert schema_problems(config, Z2JH["objects"]) == []
+    # The sizes the sizing rule rests on are there.
+    single = config["singleuser"]
+    assert {"guarantee", "limit"} <= set(single["memory"]) and {"guarantee", "limit"} <= set(single["cpu"])
+    assert config["cull"]["enabled"] is True and config["cull"]["timeout"] > 0
+    assert "nbgitpuller" in Z2JH_CONFIG.read_text(encoding="utf-8")
+
+
+def test_schema_check_catches_a_misspelt_key():
+    """The check itself can fail: a key the chart does not know (a real z2jh typo) is reported by its path."""
+    assert schema_problems({"singleuser": {"memory": {"guarantees": "1G"}}}, Z2JH["objects"]) == [
+        "singleuser.memory.guarantees"]
+    assert schema_problems({"culling": {}}, Z2JH["objects"]) == ["culling"]
+    assert schema_problems({"hub": {"config": {"lowercase": {}}}}, Z2JH["objects"]) == ["hub.config.lowercase"]
