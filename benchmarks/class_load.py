@@ -5,7 +5,7 @@ logic. Prints per-learner memory (server + kernel RSS), time to first notebook (
 notebook's first cell has run; median and 95th percentile), failures and the machine's peak memory, then stops
 the hub. The sizing rule in book/instructors/class-scale.md and deploy/z2jh/config.yaml come from these figures.
 
-    python benchmarks/class_load.py --learners 30 [--workers 6] [--port 18060]
+    python benchmarks/class_load.py --learners 30 [--workers 6] [--port 18000]
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--learners", type=int, default=30)
     parser.add_argument("--workers", type=int, default=6, help="learners acting at the same time")
-    parser.add_argument("--port", type=int, default=18060)
+    parser.add_argument("--port", type=int, default=18000)
     args = parser.parse_args()
 
     top = Path(tempfile.mkdtemp(prefix="backcourse-class-load-", dir="/tmp"))

@@ -81,8 +81,8 @@ def learner_names(value: str) -> list[str]:
     value = value.strip()
     if value.isdigit():
         count = int(value)
-        if not 1 <= count <= 200:
-            raise HubError(f"--learners {value}: give between 1 and 200 learners")
+        if not 1 <= count <= 39:
+            raise HubError(f"--learners {value}: give between 1 and 39 learners (one port each, PORT+10..PORT+49)")
         return [f"learner{i:02d}" for i in range(1, count + 1)]
     names = [check_name(n.strip()) for n in value.split(",") if n.strip()]
     if len(set(names)) != len(names):
@@ -109,7 +109,7 @@ def settings_for(args: argparse.Namespace, state: Path) -> HubSettings:
         port=args.port,
         hub_port=args.port + 1,
         proxy_api_port=args.port + 2,
-        server_ports=(args.port + 10, args.port + 99),
+        server_ports=(args.port + 10, args.port + 49),
         learners=learners + [args.instructor],
         instructor=args.instructor,
         password=args.password or secrets.token_urlsafe(9),
@@ -246,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--port", type=int, default=int(os.environ.get("BACKCOURSE_HUB_PORT", 18000)),
                         help="the hub's address is http://127.0.0.1:PORT; PORT+1 and PORT+2 are the hub's and "
-                        "proxy's internal ports, PORT+10..PORT+99 the learners' servers (default 18000)")
+                        "proxy's internal ports, PORT+10..PORT+49 the learners' servers (default 18000)")
     parser.add_argument("--learners", default="3", help="a number (learner01, learner02, ...) or names: ada,grace")
     parser.add_argument("--instructor", default="instructor", help="the admin user's name (default: instructor)")
     parser.add_argument("--password", default=os.environ.get("BACKCOURSE_HUB_PASSWORD"),

@@ -31,14 +31,22 @@ STATE = Path(SETTINGS["state_dir"])
 HOMES = Path(SETTINGS["homes_dir"])
 
 
+#: Ports handed to servers that are starting or running (several learners may start at the same moment, before
+#: any of their servers listens, so "nothing listens there" alone would give two learners one port).
+TAKEN: set[int] = set()
+
+
 def free_port(first: int, last: int) -> int:
-    """The first port in [first, last] nothing listens on (the hub's ports are kept out of the range)."""
+    """The first port in [first, last] not handed out and nothing listens on."""
     for port in range(first, last + 1):
+        if port in TAKEN:
+            continue
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:
                 continue
+            TAKEN.add(port)
             return port
     raise RuntimeError(f"no free port for a learner's server in {first}-{last}: stop a server or widen the range")
 
@@ -94,7 +102,17 @@ class ClassSpawner(LocalProcessSpawner):
     async def start(self):
         low, high = SETTINGS["server_ports"]
         self.port = free_port(low, high)
-        return await super().start()
+        try:
+            return await super().start()
+        except BaseException:
+            TAKEN.discard(self.port)
+            raise
+
+    async def stop(self, now=False):
+        try:
+            return await super().stop(now=now)
+        finally:
+            TAKEN.discard(self.port)
 
 
 c.JupyterHub.ip = SETTINGS["ip"]
