@@ -281,3 +281,17 @@ def test_schema_check_catches_a_misspelt_key():
         "singleuser.memory.guarantees"]
     assert schema_problems({"culling": {}}, Z2JH["objects"]) == ["culling"]
     assert schema_problems({"hub": {"config": {"lowercase": {}}}}, Z2JH["objects"]) == ["hub.config.lowercase"]
+
+
+@pytest.mark.parametrize("value, names", [("3", ["learner01", "learner02", "learner03"]),
+                                           ("ada, grace", ["ada", "grace"])])
+def test_learner_names_from_a_number_or_a_list(value, names):
+    from backcourse.teach.hub import learner_names
+    assert learner_names(value) == names
+
+
+@pytest.mark.parametrize("value", ["Ada", "ada,ada", "0", "40", "9lives", "a b", "ad/a", ""])
+def test_learner_names_a_url_or_unix_user_cannot_take_are_refused(value):
+    from backcourse.teach.hub import HubError, learner_names
+    with pytest.raises(HubError, match="--learners|learner name"):
+        learner_names(value)
