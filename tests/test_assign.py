@@ -221,7 +221,7 @@ def test_no_launch_or_repository_button_while_addresses_are_unset(book):
     for name in names:
         page = (book.html / f"{name}.html").read_text(encoding="utf-8")
         for href in (html.unescape(h) for h in re.findall(r'href="([^"]+)"', page)):
-            if any(n in href for n in ("/hub/user-redirect/", "mybinder.org", "colab.research.google.com",
+            if any(n in href for n in ("/hub/user-redirect/", "mybinder.org/v2/", "colab.research.google.com",
                                        "github.com/backcourse", "hub.example.edu")):
                 found.append(f"{name}: {href}")
         if "launch-buttons" in page or "repository-button" in page:

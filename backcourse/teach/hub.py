@@ -24,6 +24,7 @@ import json
 import os
 import pwd
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -130,6 +131,15 @@ def settings_for(args: argparse.Namespace, state: Path) -> HubSettings:
     )
 
 
+def _admin_tool(name: str) -> str:
+    """``useradd``/``userdel`` live in /usr/sbin, which a non-login root shell may not have on its PATH."""
+    found = shutil.which(name, path=os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/sbin"]))
+    if not found:
+        raise HubError(f"{name} not found: install the 'passwd' package, or start with --no-system-users (no "
+                       "isolation between learners)")
+    return found
+
+
 def _user_exists(name: str) -> bool:
     try:
         pwd.getpwnam(name)
@@ -144,7 +154,7 @@ def create_system_users(settings: HubSettings) -> list[str]:
     for learner, system in settings.system_users.items():
         home = Path(settings.homes_dir) / learner
         if not _user_exists(system):
-            subprocess.run(["useradd", "--no-create-home", "--home-dir", str(home), "--shell", "/usr/sbin/nologin",
+            subprocess.run([_admin_tool("useradd"), "--no-create-home", "--home-dir", str(home), "--shell", "/usr/sbin/nologin",
                             "--user-group", system], check=True, capture_output=True)
             made.append(system)
         home.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -157,7 +167,7 @@ def create_system_users(settings: HubSettings) -> list[str]:
 
 def remove_system_users(names: list[str]) -> None:
     for name in names:
-        subprocess.run(["userdel", name], capture_output=True)
+        subprocess.run([_admin_tool("userdel"), name], capture_output=True)
 
 
 def processes_marked(state: Path) -> list[int]:
