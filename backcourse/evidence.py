@@ -37,6 +37,11 @@ class WalkBack:
     hazard_ratio_ci: tuple[float, float] = (0.60, 0.85)
     key: str = "pocovi2024"
 
+    @property
+    def lower_risk_percent(self) -> int:
+        """The hazard ratio in a reader's words: how much lower the risk of a limiting recurrence was at any time."""
+        return round((1 - self.hazard_ratio) * 100)
+
 
 WALKBACK = WalkBack()
 
@@ -75,6 +80,13 @@ WALKING_GOAL_DAYS = 5
 ACUTE_WEEKS = 4
 CHRONIC_WEEKS = 12
 DURATION_KEY = "qaseem2017"
+
+#: The one set of names a reader sees for the course's three phases, by the library's phase id. Chapters,
+#: the routine builder, the notebooks and the figures all use these words. The phases are the course's
+#: practical plan, not a guideline's; they follow how pain is doing, with the time bands above as a start.
+PHASE_NAMES: dict[str, str] = {"acute": "Gentle", "recovering": "Recovering", "maintenance": "Keep strong"}
+#: A few words shown beside each name (the gentle phase is named after the acute time band it usually starts in).
+PHASE_AIMS: dict[str, str] = {"acute": "acute", "recovering": "pain is settling", "maintenance": "pain has settled"}
 
 
 @dataclass(frozen=True)
@@ -133,7 +145,8 @@ class RepsRule:
     """NHS inform's rule of thumb [secondary source] and the Arthritis Research Campaign sheet.
 
     Start with about 5 repetitions, about 3 times a day; add 1-2 every few days, only if there was no extra
-    discomfort the next day; stop an exercise that makes pain worse.
+    discomfort the next day. (How much pain during an exercise is OK is the course's one pain rule,
+    ``backcourse.safety.PAIN_RULE``.)
     """
 
     start_reps: int = 5
@@ -145,22 +158,5 @@ class RepsRule:
 
 REPS_RULE = RepsRule()
 
-#: Red flags in plain words (NICE NG59 1.1.1, AHCPR table, NHS pathways, Finucane 2020). The course never
-#: diagnoses; these lists say where to go, not what is wrong.
-EMERGENCY_SIGNS = (
-    "Numbness around your genitals, bottom or inner thighs",
-    "New trouble peeing, or you cannot control your bladder or bowels",
-    "New or worse weakness or numbness in your legs",
-    "New trouble walking",
-)
-SEE_SOON_SIGNS = (
-    "Fever or chills with back pain",
-    "Weight loss you cannot explain",
-    "You have had cancer",
-    "A bad fall or accident (or a small one if your bones are thin)",
-    "You are over 50 and this pain is new",
-    "Bad pain at night that rest does not ease",
-    "A weak immune system, or you inject drugs",
-    "Pain that keeps getting worse over weeks",
-)
-RED_FLAG_KEYS = ("nice2016ng59", "ahcpr", "nhspathways", "finucane2020")
+#: The warning signs live in one place: backcourse.safety (data/red-flags.yaml). Keys behind them:
+RED_FLAG_KEYS = ("nice2016ng59", "ahcpr", "finucane2020")

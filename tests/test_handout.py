@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import icalendar
 import pytest
 
+from backcourse.library.model import default_library as model_library
 from backcourse import safety
 from backcourse.routine import handout
 from backcourse.routine import engine as routine
@@ -55,7 +56,8 @@ def test_ics_has_one_event_per_session_and_per_walk_only_day(plan, written):
     first = plan.days[0]
     desc = str(sessions[0]["description"])
     assert all(i.name in desc and i.dose_text in desc for i in first.session.items)
-    assert "Stop an exercise if it makes your pain worse" in desc
+    # the calendar carries the one pain rule and the emergency signs, as plain text from backcourse.safety
+    assert safety.PAIN_RULE in desc and safety.emergency_text() in desc and "999" in desc
 
 
 def test_ics_is_the_same_for_the_same_plan(plan):
@@ -82,12 +84,13 @@ def test_html_handout_is_printable_one_week_per_page(plan, written):
     assert text.startswith("<!DOCTYPE html>")
     assert "@media print" in text and "break-after: page" in text and "page-break-after: always" in text
     assert text.count('<section class="page week"') == len(plan.weeks)
-    # the stop-if-worse rule on the cover and on every week's page
-    assert text.count(handout._esc(handout.STOP_RULE)) == len(plan.weeks) + 1
+    # the pain rule and the emergency signs (from backcourse.safety) on the cover and on every week's page
+    assert text.count(handout._esc(safety.PAIN_RULE)) == len(plan.weeks) + 1
+    assert text.count(handout._esc(safety.emergency_text())) == len(plan.weeks) + 1
     # drawings are inline (one self-contained file): no external images, scripts or style sheets
     assert "<svg" in text and "<img" not in text and "<script" not in text and 'rel="stylesheet"' not in text
     for ex_id in plan.exercise_ids():
-        alt = handout.drawing_alt(routine.default_library().get(ex_id))
+        alt = handout.drawing_alt(model_library().get(ex_id))
         assert f'aria-label="{handout._esc(alt, quote=True)}"' in text
     lib = routine.default_library()
     for week in plan.weeks:
@@ -110,7 +113,8 @@ def test_markdown_handout_has_every_week_the_rule_and_drawings(plan, written):
     text = written["md"].read_text(encoding="utf-8")
     for week in plan.weeks:
         assert f"## Week {week.number}: " in text
-    assert text.count(handout.STOP_RULE) == len(plan.weeks) + 1
+    assert text.count(safety.PAIN_RULE) == len(plan.weeks) + 1
+    assert text.count(safety.emergency_text()) == len(plan.weeks) + 1
     assert text.count("](data:image/svg+xml;base64,") == len(plan.exercise_ids())
     assert "| Exercise | Dose | Why this is here |" in text
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from matplotlib.figure import Figure
 
-from backcourse import evidence
+from backcourse import evidence, safety
 from backcourse.style import PALETTE, RC_PARAMS
 
 import matplotlib
@@ -201,7 +201,7 @@ def spine_diagram() -> Figure:
 def phases_timeline() -> Figure:
     """How long back pain has lasted (ACP 2017) beside the course's three phases, which follow pain."""
     acute, chronic = evidence.ACUTE_WEEKS, evidence.CHRONIC_WEEKS
-    end = 16
+    end = 19
     with matplotlib.rc_context(RC_PARAMS):
         fig = _new_figure(4.7, 3.7)
         ax = fig.add_subplot()
@@ -214,10 +214,13 @@ def phases_timeline() -> Figure:
             ax.barh(2, stop - start, left=start, height=0.8, color=colour, alpha=0.85, edgecolor="white")
             ax.text((start + stop) / 2, 2, text, ha="center", va="center", fontsize=10, color="white",
                     fontweight="bold")
+        names = evidence.PHASE_NAMES
+        # The same boundaries as the routine builder's suggestion (the ACP time bands); the arrows stay a
+        # rough guide because the learner moves on when pain settles.
         phases = (
-            (0, 5.5, "1 Gentle:\nmove and walk", PALETTE["vermillion"]),
-            (5.5, 11, "2 Recovering:\nadd core holds", PALETTE["orange"]),
-            (11, end, "3 Keep strong:\nbalance, build", PALETTE["blue"]),
+            (0, acute, f"1 {names['acute']}:\nmove, walk", PALETTE["vermillion"]),
+            (acute, chronic, f"2 {names['recovering']}:\nadd core holds", PALETTE["orange"]),
+            (chronic, end, f"3 {names['maintenance']}:\nbuild up", PALETTE["blue"]),
         )
         for start, stop, text, colour in phases:
             ax.add_patch(FancyArrowPatch((start + 0.1, 0.6), (stop - 0.1, 0.6), arrowstyle="simple,head_width=14,"
@@ -280,7 +283,7 @@ def walkback_chart() -> Figure:
     with matplotlib.rc_context(RC_PARAMS):
         fig = _new_figure(4.6, 3.2)
         ax = fig.add_subplot()
-        groups = ("Walking plan\nand education", "No walking plan\n(control group)")
+        groups = ("Walking, education\nand physio", "No walking plan\n(control group)")
         values = (wb.median_days_walking, wb.median_days_control)
         colours = (PALETTE["green"], PALETTE["grey"])
         y = [1, 0]
@@ -292,9 +295,10 @@ def walkback_chart() -> Figure:
         ax.set_xlim(0, 240)
         ax.set_xlabel("Median days until pain came back\nand limited activity")
         _title(fig, f"Walking kept pain away for longer ({wb.participants} adults)")
-        lo, hi = wb.hazard_ratio_ci
-        _source(fig, f"Source: Pocovi et al. 2024 (Lancet), WalkBack trial. Hazard ratio {wb.hazard_ratio:.2f} "
-                     f"(95% CI {lo:.2f} to {hi:.2f}).")
+        # Patient pages give the result in plain words; the hazard ratio and its interval are in the
+        # instructor guide.
+        _source(fig, f"About {wb.lower_risk_percent}% lower risk at any time. Source: Pocovi et al. 2024 "
+                     "(Lancet), WalkBack trial, in adults who had recovered.")
     return fig
 
 
@@ -327,34 +331,29 @@ def endurance_ratios_chart() -> Figure:
     return fig
 
 
-def safety_chart() -> Figure:
-    """Where to go: emergency now, see a doctor soon, or look after yourself (NICE NG59; Finucane 2020)."""
+def where_to_go() -> Figure:
+    """Where to go, in three boxes. The signs themselves are listed in text (backcourse.safety), not here."""
     with matplotlib.rc_context(RC_PARAMS):
-        fig, ax = _canvas(4.6, 8.4, (0, 10), (1.2, 18.6))
+        fig, ax = _canvas(4.6, 4.7, (0, 10), (1.5, 11.6))
         sections = (
-            ("STOP: get emergency help now", evidence.EMERGENCY_SIGNS, "#fbe3d5", PALETTE["vermillion"], "!"),
-            ("See a doctor soon", evidence.SEE_SOON_SIGNS, "#fdf0cc", PALETTE["orange"], "?"),
-            ("None of these? Look after yourself", (
-                "Keep moving gently and stay active",
-                "Stop any exercise that makes pain worse",
-                "Get help if anything new or worse appears",
-            ), "#d5efe6", PALETTE["green"], "✓"),
+            ("A sign in the red box", f"{safety.emergency_block().title}: call {safety.EMERGENCY_NUMBERS}, "
+             "or go to an emergency department.", "#fbe3d5", PALETTE["vermillion"], "!"),
+            ("A sign in the orange box", f"{safety.see_soon_block().title}, within days. {safety.WHILE_WAITING}",
+             "#fdf0cc", PALETTE["orange"], "?"),
+            ("None of these", f"Keep moving gently. {safety.PAIN_RULE_TITLE.split(': ')[-1].capitalize()}.",
+             "#d5efe6", PALETTE["green"], "\u2713"),
         )
-        top = 18.4
-        for title, items, fill, edge, mark in sections:
-            lines = []
-            for item in items:
-                wrapped = textwrap.wrap(item, 34)
-                lines.append("• " + wrapped[0])
-                lines.extend("   " + part for part in wrapped[1:])
-            height = 1.3 + 0.5 * len(lines)
+        top = 11.4
+        for title, text, fill, edge, mark in sections:
+            lines = textwrap.wrap(text, 38)
+            height = 1.2 + 0.5 * len(lines)
             ax.add_patch(FancyBboxPatch((0.15, top - height), 9.7, height, boxstyle="round,pad=0.02,rounding_size=0.3",
                                         facecolor=fill, edgecolor=edge, linewidth=2.5))
-            ax.text(0.6, top - 0.6, mark, fontsize=16, fontweight="bold", color=edge, va="center", ha="center")
-            ax.text(1.1, top - 0.6, title, fontsize=13, fontweight="bold", va="center")
-            ax.text(0.6, top - 1.1, "\n".join(lines), fontsize=12, va="top", linespacing=1.4)
+            ax.text(0.6, top - 0.55, mark, fontsize=16, fontweight="bold", color=edge, va="center", ha="center")
+            ax.text(1.1, top - 0.55, title, fontsize=13, fontweight="bold", va="center")
+            ax.text(0.6, top - 1.0, "\n".join(lines), fontsize=12, va="top", linespacing=1.4)
             top -= height + 0.3
-        _source(fig, "Sources: NICE NG59; AHCPR red flags; NHS pathways; Finucane et al. 2020.")
+        _source(fig, "Sources: NICE NG59; AHCPR red flags; Finucane et al. 2020.")
     return fig
 
 

@@ -1,4 +1,5 @@
-"""What each page of the book says about itself: learning objectives, time to learn, prerequisites.
+"""What each page of the book says about itself: learning objectives, time to learn, prerequisites, and
+when it was last reviewed and is next due for review.
 
 Why: the chapters' Overview boxes, the instructor guide's chapter table and the tests must all read one
 source. A Markdown chapter keeps it in its front matter and a notebook in its metadata, under ``learning``::
@@ -9,10 +10,17 @@ source. A Markdown chapter keeps it in its front matter and a notebook in its me
         - Explain why most back pain is not a sign of damage
       prerequisites:           # pages (paths without suffix, from the repository root) or plain words
         - book/start-here
+
+Every page also carries its review dates at the top level of its front matter (or notebook metadata), as
+the NHS website does: the date a person last checked it against the evidence, never the build date::
+
+    reviewed: 2026-12-02       # last checked against the evidence brief
+    next_review: 2027-12-02    # when it is due to be checked again
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,3 +110,41 @@ def is_page(name: str, root: Path = REPO_ROOT) -> bool:
     except FileNotFoundError:
         return False
     return True
+
+
+@dataclass(frozen=True)
+class Review:
+    """When a page was last reviewed and when its next review is due (shown on the page)."""
+
+    page: str
+    reviewed: dt.date
+    next_review: dt.date
+
+
+def _date(page: str, name: str, value) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise PageMetadataError(f"{page}: {name} must be a date like 2026-12-02, got {value!r}")
+
+
+def review(page: str, root: Path = REPO_ROOT) -> Review:
+    """Read and check the review dates of ``page``; raise PageMetadataError naming the field and value."""
+    meta, _ = read_raw(page_path(page, root))
+    for name in ("reviewed", "next_review"):
+        if name not in meta:
+            raise PageMetadataError(f"{page}: no {name!r} date in its front matter or notebook metadata")
+    reviewed = _date(page, "reviewed", meta["reviewed"])
+    next_review = _date(page, "next_review", meta["next_review"])
+    if next_review <= reviewed:
+        raise PageMetadataError(f"{page}: next_review {next_review} must come after reviewed {reviewed}")
+    return Review(page, reviewed, next_review)
+
+
+def long_date(day: dt.date) -> str:
+    """A date as people write it: 2 December 2026."""
+    return f"{day.day} {day:%B %Y}"

@@ -9,7 +9,7 @@ Two directives, so the chapter's own prose can sit around them:
     A section per exercise, grouped by category, each with the label ``ex-<id>`` so any page can link to
     it with ``{ref}`ex-bird-dog```: its drawing (an SVG written into the build, with alt text from the data),
     steps, tips, dose, cautions, phases, equipment, easier and harder versions, muscles, the evidence line
-    with its citation, and what a seed post got wrong.
+    with its citation, and the common claim it corrects (provenance: book/instructors/sources.md).
 
 The entries are written as MyST text and parsed in place, so labels, cross-references and citations go
 through Sphinx exactly as if the text were typed into the page; nothing about an exercise is copied by hand.
@@ -138,7 +138,7 @@ def facts_line(ex: exlib.Exercise) -> str:
         f"**{exlib.label(ex.category).capitalize()}**" + (f" ({ex.kind})" if ex.kind != "exercise" else ""),
         f"core: {exlib.label(ex.core_role)}",
         exlib.label(ex.position),
-        f"needs: {_join(needs)}",
+        f"needs: {_join(needs)}" + (f" ({_join([exlib.label(c) for c in ex.comfort])} for comfort)" if ex.comfort else ""),
         f"phases: {_join(ex.phases)}",
     ]
     return " · ".join(parts)
@@ -185,7 +185,7 @@ def entry_markdown(ex: exlib.Exercise, src_for) -> list[str]:
     lines += [f"**Evidence:** {e(ex.evidence)}{cite}", ""]
     if ex.correction and not ex.use_with_care:
         lines += [
-            "```{admonition} What a seed post got wrong",
+            "```{admonition} A common claim",
             ":class: note",
             e(ex.correction),
             "```",
