@@ -244,3 +244,18 @@ def test_launch_buttons_kept_only_when_they_work():
     assert buttons_to_keep([group, other], True, "", "https://hub.your-school.edu") == [other]
     assert buttons_to_keep([group, other], False, repo, "https://hub.your-school.edu") == [other]
     assert buttons_to_keep([{"label": "launch-buttons", "buttons": [colab]}], True, repo, "") == []
+
+
+def test_footer_report_link_follows_the_configured_repository():
+    from types import SimpleNamespace
+
+    from backcourse.book.sphinxext import launch
+
+    footer = '<p>Code: MIT. <a href="https://github.com/backcourse/moving-again/issues">Report a mistake</a>.</p>'
+    unset = {"repository_url": "", "extra_footer": footer}
+    launch.repository_buttons(None, SimpleNamespace(html_theme_options=unset))
+    assert unset["extra_footer"] == "<p>Code: MIT. Report a mistake.</p>"
+    assert unset["use_repository_button"] is False and unset["launch_buttons"] == {}
+    mine = {"repository_url": REPO_URL, "extra_footer": footer}
+    launch.repository_buttons(None, SimpleNamespace(html_theme_options=mine))
+    assert f'href="{REPO_URL}/issues"' in mine["extra_footer"] and mine["use_repository_button"] is True

@@ -11,11 +11,14 @@ to its book page), so only pages built from ``.ipynb`` keep launch buttons.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 #: The theme's header button groups this module may remove.
 LAUNCH_GROUP = "launch-buttons"
 HUB_BUTTON_TEXT = "JupyterHub"
+#: The repository address written in ``html.extra_footer``; replaced by ``repository.url`` (or unlinked while unset).
+PLACEHOLDER_REPO = "https://github.com/backcourse/moving-again"
 
 
 def addresses(theme_options: dict) -> tuple[str, str]:
@@ -48,6 +51,13 @@ def repository_buttons(app, config):
     repo_url, _ = addresses(options)
     options["use_repository_button"] = bool(repo_url)
     options["use_issues_button"] = bool(repo_url)
+    footer = str(options.get("extra_footer") or "")
+    if PLACEHOLDER_REPO in footer:
+        # The footer's "Report a mistake" link names the course's repository: point it at the configured one, or
+        # keep only its words while none is set.
+        options["extra_footer"] = (footer.replace(PLACEHOLDER_REPO, repo_url.rstrip("/")) if repo_url
+                                   else re.sub(r'<a href="%s[^"]*">([^<]*)</a>' % re.escape(PLACEHOLDER_REPO),
+                                               r"\1", footer))
     if not repo_url:
         # No repository, nothing to launch: the theme then adds no launch buttons at all (and does not fail
         # trying to split an empty address into organisation and repository).
