@@ -546,7 +546,7 @@ def test_the_chapter_is_rebuilt_when_the_data_changes(mini_book):
 
     env = pickle.loads((mini_book / ".doctrees" / "environment.pickle").read_bytes())
     deps = {Path(p).name for p in env.dependencies["library"]}
-    assert {"exercises.yaml", "drawings.py", "exercises.py"} <= deps
+    assert {"exercises.yaml", "drawings.py", "model.py"} <= deps
 
 
 def test_the_book_page_uses_the_directives_and_copies_no_exercise_text(library):
@@ -558,7 +558,7 @@ def test_the_book_page_uses_the_directives_and_copies_no_exercise_text(library):
 
 
 def test_sorting_script_has_no_outside_dependency():
-    script = (ROOT / "backcourse" / "sphinxext" / "static" / "library-sort.js").read_text(encoding="utf-8")
+    script = (ROOT / "backcourse" / "book" / "sphinxext" / "static" / "library-sort.js").read_text(encoding="utf-8")
     assert "http" not in script and "import " not in script
     assert shutil.which("node") is None or subprocess.run(["node", "--check", "-"], input=script, text=True,
                                                          capture_output=True).returncode == 0
