@@ -37,6 +37,11 @@ class WalkBack:
     hazard_ratio_ci: tuple[float, float] = (0.60, 0.85)
     key: str = "pocovi2024"
 
+    @property
+    def lower_risk_percent(self) -> int:
+        """The hazard ratio in a reader's words: how much lower the risk of a limiting recurrence was at any time."""
+        return round((1 - self.hazard_ratio) * 100)
+
 
 WALKBACK = WalkBack()
 
@@ -75,6 +80,13 @@ WALKING_GOAL_DAYS = 5
 ACUTE_WEEKS = 4
 CHRONIC_WEEKS = 12
 DURATION_KEY = "qaseem2017"
+
+#: The one set of names a reader sees for the course's three phases, by the library's phase id. Chapters,
+#: the routine builder, the notebooks and the figures all use these words. The phases are the course's
+#: practical plan, not a guideline's; they follow how pain is doing, with the time bands above as a start.
+PHASE_NAMES: dict[str, str] = {"acute": "Gentle", "recovering": "Recovering", "maintenance": "Keep strong"}
+#: A few words shown beside each name (the gentle phase is named after the acute time band it usually starts in).
+PHASE_AIMS: dict[str, str] = {"acute": "acute", "recovering": "pain is settling", "maintenance": "pain has settled"}
 
 
 @dataclass(frozen=True)
@@ -147,4 +159,4 @@ class RepsRule:
 REPS_RULE = RepsRule()
 
 #: The warning signs live in one place: backcourse.safety (data/red-flags.yaml). Keys behind them:
-RED_FLAG_KEYS = ("nice2016ng59", "ahcpr", "nhspathways", "finucane2020")
+RED_FLAG_KEYS = ("nice2016ng59", "ahcpr", "finucane2020")

@@ -1,22 +1,26 @@
-"""Time to build a 6-week plan and to redraw the routine app's view; prints the figures.
+"""Time to build a plan (6 and 12 weeks), to run the weekly check-in on a year of diary, and to redraw the
+routine app's view; prints the figures.
 
-Run: ``python benchmarks/bench_routine.py``. The target for building a plan is well under 50 ms.
+Run: ``python benchmarks/bench_routine.py``. Targets: plan build and check-in each <= 50 ms median.
 The widget redraw includes building the plan, the HTML tables, the weekly chart (matplotlib SVG, cached
 when the weekly totals repeat) and the exercise drawings (rendered once per process, then reused).
 """
 
 from __future__ import annotations
 
+import random
 import statistics
 import time
-from datetime import date
+from datetime import date, timedelta
+from datetime import time as dtime
 
 import matplotlib
 
 matplotlib.use("Agg")
 
 from backcourse import safety  # noqa: E402
-from backcourse.routine import handout
+from backcourse.diary.store import Entry  # noqa: E402
+from backcourse.routine import checkin, handout  # noqa: E402
 from backcourse.routine import engine as routine
 from backcourse.routine.widgets import RoutineApp  # noqa: E402
 
@@ -47,9 +51,29 @@ def report(label: str, ms: list[float]) -> None:
 def main() -> None:
     library = routine.default_library()  # read and validated once, as in the app
     answers = safety.all_no()
-    print(f"Build a 6-week plan ({len(library)} exercises in the library):")
-    for label, profile in PROFILES.items():
-        report(label, timed(lambda: routine.build_plan(profile, answers, start=START, library=library), 200))
+    for weeks in (6, 12):
+        print(f"Build a {weeks}-week plan ({len(library)} exercises in the library):")
+        for label, profile in PROFILES.items():
+            report(label, timed(lambda: routine.build_plan(profile, answers, start=START, weeks=weeks,
+                                                           library=library), 100))
+
+    # A year of diary: one entry a day (two on some days), sessions logged on the plan's session days.
+    plan = routine.build_plan(PROFILES["recovering, 15 min x 3"], answers, start=START, weeks=12, library=library)
+    rng = random.Random(1)
+    diary = []
+    first = START + timedelta(days=7 * 12) - timedelta(days=365)   # the year up to the end of week 12
+    planned = {d.date: tuple(i.exercise_id for i in d.session.items) for d in plan.days if d.session}
+    for n in range(365):
+        day = first + timedelta(days=n)
+        diary.append(Entry(day, rng.randint(1, 6), minutes_walked=rng.choice([None, 10, 20, 30]),
+                           exercises=planned.get(day, ()), flare_up=rng.random() < 0.02))
+        if n % 3 == 0:
+            diary.append(Entry(day, rng.randint(1, 6), time=dtime(19, 0)))
+    print(f"Weekly check-in on a year of diary ({len(diary)} entries):")
+    for week in (1, 6, 12):
+        report(f"week {week}", timed(lambda: checkin.check_in(plan, diary, week), 100))
+    report("check-in and next week's plan (week 6)",
+           timed(lambda: checkin.next_plan(plan, checkin.check_in(plan, diary, 6)), 50))
 
     app = RoutineApp(start=START, library=library)
     toggles = list(app.questions.values())

@@ -76,4 +76,26 @@ def book() -> BookBuild:
     return build_book(parent)
 
 
+from browser_support import find_chromium, launch_chromium, missing_chromium_message  # noqa: E402
 from browser_support import pytest_terminal_summary  # noqa: E402,F401  (prints where the browser screenshots are)
+
+
+# --- One Chromium per test session, shared by the book's browser tests and the JupyterLab tests ---------------
+# (Playwright's sync API allows one running instance per thread.)
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    executable = find_chromium()
+    if executable is None:
+        pytest.fail(missing_chromium_message(), pytrace=False)
+    return executable
+
+
+@pytest.fixture(scope="session")
+def browser(chromium):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chrome = launch_chromium(playwright, chromium)
+        yield chrome
+        chrome.close()

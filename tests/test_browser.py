@@ -28,11 +28,8 @@ from browser_support import (
     alt_problem,
     built_pages,
     describe_failures,
-    find_chromium,
     format_axe,
-    launch_chromium,
     link_problems,
-    missing_chromium_message,
     open_page,
     remote_resources_in_css,
     remote_resources_in_html,
@@ -58,14 +55,6 @@ SEARCHES = {"bird dog": "book/exercise-library.html", "red flags": "book/safety.
 # --- Fixtures: one server, one browser, one context per width, one visit per page and width ------------------
 
 @pytest.fixture(scope="session")
-def chromium() -> str:
-    executable = find_chromium()
-    if executable is None:
-        pytest.fail(missing_chromium_message(), pytrace=False)
-    return executable
-
-
-@pytest.fixture(scope="session")
 def fixture_pages(tmp_path_factory) -> Path:
     """A folder for synthetic pages served under /__fixtures__/ (they load the book's vendored scripts)."""
     return tmp_path_factory.mktemp("browser-fixtures")
@@ -77,16 +66,6 @@ def site(book, fixture_pages):
         pytest.fail(f"the book did not build, nothing to open in a browser: see {book.log_path}", pytrace=False)
     with BookServer(book.html, fixture_pages) as server:
         yield server
-
-
-@pytest.fixture(scope="session")
-def browser(chromium):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chrome = launch_chromium(playwright, chromium)
-        yield chrome
-        chrome.close()
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,8 @@ from backcourse.book.readability import CHAPTER_LIMITS, prose_blocks, strip_fron
 from conftest import ROOT  # noqa: E402
 
 CHAPTERS = list(CHAPTER_LIMITS)  # start-here, why-backs-hurt, phases, walking-and-core, safety, evidence
-SKELETON_END = ["Summary", "Self-check", "What's next", "References"]
+SELF_CHECK = "Check your understanding"
+SKELETON_END = ["Summary", SELF_CHECK, "What's next", "References"]
 CITE = re.compile(r"\{cite(?::[a-z]+)?\}`([^`]+)`")
 TERM = re.compile(r"\{term\}`([^`<]+?)(?:\s*<([^>]+)>)?`")
 #: A number the course chose itself says so in the same block instead of citing a source.
@@ -98,7 +99,7 @@ def test_overview_renders_valid_learning_metadata(page):
 
 @pytest.mark.parametrize("page", CHAPTERS)
 def test_self_check_has_two_to_five_exercises_with_dropdown_solutions(page):
-    section = h2_sections(page)["Self-check"]
+    section = h2_sections(page)[SELF_CHECK]
     exercises = directives(section, "exercise")
     solutions = directives(section, "solution")
     assert 2 <= len(exercises) <= 5, f"{page}: {len(exercises)} exercises"
@@ -176,7 +177,7 @@ def test_every_number_in_the_prose_is_cited_in_its_paragraph(page):
     Headings, the Overview (time to learn), the self-check scenarios, code cells (figure alt text and captions)
     and list numbering are not claims and are not checked.
     """
-    checked = set(h2_sections(page)) - {"Overview", "Self-check", "What's next", "References"}
+    checked = set(h2_sections(page)) - {"Overview", SELF_CHECK, "What's next", "References"}
     problems = []
     for block in prose_blocks(source(page)):
         if block.kind == "heading" or block.section not in checked:
@@ -289,7 +290,9 @@ def test_corrections_do_not_repeat_the_ninety_percent_myth_as_fact():
 # --- Routine rules (backcourse.routine.engine.RULES) -----------------------------------------------------------------------------------
 
 RULE_IDS = ("safety-first", "acute-gentle", "recovering-core", "maintenance-balance", "pair-front-back",
-            "walk-build", "reps-by-pain", "leave-out-aggravating", "equipment-at-hand", "fits-time", "variety")
+            "walk-build", "reps-by-pain", "leave-out-aggravating", "equipment-at-hand", "fits-time", "variety",
+            "floor-space", "session-size", "low-dose-start", "progress-harder", "aerobic-every-plan", "check-in",
+            "flare-up")
 
 
 def rule_definitions() -> dict[str, str]:
@@ -335,7 +338,12 @@ def figure_cells(page: str) -> list[dict]:
     return cells
 
 
-@pytest.mark.parametrize("page", CHAPTERS)
+#: Chapters that draw charts (the three pages added for issue 16 are text, boxes and a printable form).
+FIGURE_CHAPTERS = [page for page in CHAPTERS if page not in
+                   ("book/sciatica", "book/pain-relief", "book/living-with-back-pain")]
+
+
+@pytest.mark.parametrize("page", FIGURE_CHAPTERS)
 def test_each_chapter_draws_a_captioned_figure_with_alt_text(page):
     cells = [c for c in figure_cells(page) if "figure" in c["meta"].get("mystnb", {})]
     assert cells, f"{page} has no figure"
@@ -351,7 +359,7 @@ def test_each_chapter_draws_a_captioned_figure_with_alt_text(page):
 
 
 def test_figure_names_are_unique_across_the_chapters():
-    names = [c["meta"]["mystnb"]["figure"]["name"] for page in CHAPTERS for c in figure_cells(page)
+    names = [c["meta"]["mystnb"]["figure"]["name"] for page in FIGURE_CHAPTERS for c in figure_cells(page)
              if "figure" in c["meta"].get("mystnb", {})]
     assert len(names) == len(set(names))
 
@@ -377,7 +385,9 @@ def test_walkback_chart_shows_the_trial_numbers():
     fig = figures.walkback_chart()
     widths = [p.get_width() for p in fig.axes[0].patches]
     assert widths == [evidence.WALKBACK.median_days_walking, evidence.WALKBACK.median_days_control]
-    assert "Pocovi" in texts(fig) and "0.72" in texts(fig) and "0.60" in texts(fig)
+    # Plain words for the hazard ratio 0.72 on a patient page: about 28% lower risk at any time.
+    assert "Pocovi" in texts(fig) and "28% lower risk" in texts(fig) and "physio" in texts(fig)
+    assert "Hazard" not in texts(fig) and "CI" not in texts(fig) and "0.72" not in texts(fig)
 
 
 def test_endurance_chart_shows_mcgills_ratios():
@@ -418,3 +428,298 @@ def test_spine_diagram_labels_the_parts_the_chapter_names():
     for part in ("Vertebra", "Disc", "Back muscles", "Belly muscles", "Side muscles", "Sacrum", "Buttock"):
         assert part in text
     assert "not to scale" in text
+
+
+# --- Issue 16: self-checks are "Question N" on each page ----------------------------------------------------------
+
+def every_exercise_block() -> list[tuple[str, str]]:
+    """(file, options) of every {exercise} in the book's pages and the notebooks."""
+    found = []
+    for path in sorted((ROOT / "book").rglob("*.md")) + sorted((ROOT / "notebooks").glob("*.ipynb")):
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".ipynb":
+            import json
+            text = "\n".join("".join(c["source"]) for c in json.loads(text)["cells"] if c["cell_type"] == "markdown")
+        for match in re.finditer(r"^`{3,}\{exercise\}[^\n]*\n((?::[^\n]*\n)*)", text, flags=re.M):
+            found.append((path.name, match.group(1)))
+    return found
+
+
+def test_every_self_check_question_is_unnumbered_so_it_reads_question_n_on_its_page():
+    blocks = every_exercise_block()
+    assert len(blocks) >= 20
+    missing = [name for name, options in blocks if ":nonumber:" not in options]
+    assert not missing, f"exercises without :nonumber: (they would read 'Exercise 19'): {missing}"
+
+
+def test_question_numbering_restarts_on_each_page():
+    from docutils import nodes
+    from docutils.frontend import get_default_settings
+    from docutils.parsers.rst import Parser
+    from docutils.utils import new_document
+    from sphinx_exercise.nodes import exercise_node, exercise_subtitle, exercise_title
+
+    from backcourse.book.sphinxext.selfcheck import NumberQuestionsPerPage
+
+    def page(subtitles):
+        document = new_document("page", get_default_settings(Parser))
+        for text in subtitles:
+            title = exercise_title()
+            title += nodes.Text("Exercise")
+            title += exercise_subtitle(text, text)
+            node = exercise_node()
+            node += title
+            document += node
+        NumberQuestionsPerPage(document).apply()
+        return [n.children[0].astext() for n in document.findall(exercise_node)]
+
+    assert page(["Which phase?", "How much pain is OK?"]) == ["Question 1Which phase?", "Question 2How much pain is OK?"]
+    assert page(["Tingling down one leg"]) == ["Question 1Tingling down one leg"]
+
+
+#: The skills issue 16 asks the self-checks to test: page -> exercise label.
+SKILL_QUESTIONS = {
+    "how much pain during exercise is OK": ("book/phases", "phases-ex-pain"),
+    "one-sided tingling": ("book/sciatica", "sciatica-ex-one-leg"),
+    "what to take for pain": ("book/pain-relief", "pain-relief-ex-what-to-take"),
+    "what goes in a flare-up plan": ("book/living-with-back-pain", "living-with-back-pain-ex-flare-plan"),
+    "progress with long-lasting pain": ("book/living-with-back-pain", "living-with-back-pain-ex-progress"),
+}
+
+
+@pytest.mark.parametrize("skill", sorted(SKILL_QUESTIONS))
+def test_self_checks_test_the_skills_that_matter(skill):
+    page, label = SKILL_QUESTIONS[skill]
+    section = h2_sections(page)[SELF_CHECK]
+    assert f":label: {label}" in section and f"{{solution}} {label}" in section, f"{skill}: no question {label}"
+
+
+def test_what_to_take_answer_sends_you_to_a_pharmacist_and_gives_no_dose():
+    (_, answer), = [d for d in directives(h2_sections("book/pain-relief")[SELF_CHECK], "solution")
+                    if d[0] == "pain-relief-ex-what-to-take"]
+    text = flat(answer)
+    assert "ask a pharmacist or doctor what is safe for you" in text
+    assert "paracetamol alone is not advised" in text and "nsaid" in text and "opioid" in text
+    assert not re.search(r"\d", re.sub(r"\{cite:p\}`[^`]*`", "", answer)), "a number in a medicine answer"
+
+
+def test_repeated_trivia_is_gone():
+    """The plank-on-your-back question was asked on three pages and heat-or-ice on two."""
+    questions = " ".join(flat(h2_sections(page)[SELF_CHECK]) for page in CHAPTERS)
+    assert questions.count("elbows under your lower back") <= 1
+    assert len(re.findall(r"\{exercise\} heat", questions)) <= 1
+
+
+# --- Issue 16: bibliography -------------------------------------------------------------------------------------
+
+def bib_entries() -> dict[str, str]:
+    text = (ROOT / "book" / "references.bib").read_text(encoding="utf-8")
+    return {m.group(2): m.group(3) for m in re.finditer(r"^@(\w+)\{([^,\s]+),(.*?)^\}", text, flags=re.M | re.S)}
+
+
+def bib_field(entry: str, name: str) -> str | None:
+    match = re.search(r"^\s*" + name + r"\s*=\s*\{(.*?)\},?\s*$", entry, flags=re.M)
+    return match.group(1) if match else None
+
+
+def test_every_bibliography_entry_has_author_year_and_venue():
+    problems = []
+    for key, entry in bib_entries().items():
+        if not bib_field(entry, "author"):
+            problems.append(f"{key}: no author")
+        year = bib_field(entry, "year")
+        if not (year and re.fullmatch(r"(19|20)\d\d", year)):
+            problems.append(f"{key}: year {year!r}")
+        if not any(bib_field(entry, f) for f in ("journal", "publisher", "institution", "howpublished", "booktitle")):
+            problems.append(f"{key}: no venue")
+    assert len(bib_entries()) >= 40
+    assert not problems, "\n".join(problems)
+
+
+def test_bibliography_entries_the_review_found_wrong_are_right():
+    entries = bib_entries()
+    assert "Badarudeen" in bib_field(entries["pmc3049622"], "author")
+    assert bib_field(entries["pmc3049622"], "journal") == "Clinical Orthopaedics and Related Research"
+    assert bib_field(entries["pmc3049622"], "year") == "2010"
+    assert bib_field(entries["ahcpr"], "author").startswith("Bigos") and bib_field(entries["ahcpr"], "year") == "1994"
+    assert bib_field(entries["foster2018"], "doi") == "10.1016/S0140-6736(18)30489-6"
+    for key in ("nhsinform", "arcsheet"):
+        assert bib_field(entries[key], "title") and bib_field(entries[key], "howpublished")
+
+
+def test_every_cited_key_anywhere_resolves():
+    keys = set(bib_entries())
+    unknown = {}
+    for path in list((ROOT / "book").rglob("*.md")) + list((ROOT / "notebooks").glob("*.ipynb")):
+        missing = cited_keys(path.read_text(encoding="utf-8")) - keys
+        if missing:
+            unknown[path.name] = sorted(missing)
+    config = (ROOT / "_config.yml").read_text(encoding="utf-8")
+    assert not cited_keys(config) - keys
+    assert not unknown, unknown
+
+
+# --- Issue 16: corrections --------------------------------------------------------------------------------------
+
+READER_PAGES = [p for p in sorted((ROOT / "book").glob("*.md")) if p.stem not in ("references",)]
+
+
+def sentences(page_text: str) -> list[str]:
+    return [s for block in prose_blocks(page_text) for s in re.split(r"(?<=[.!?])\s+", block.raw)]
+
+
+#: A claim (regex on one sentence) and the citation keys that must NOT be its only support.
+WRONG_CITATIONS = [
+    (r"stretching (alone|on its own)", {"hayden2021"}),
+    (r"bed rest", {"qaseem2017"}),
+    (r"leaves? (those movements|them) out|walking builds? up", {"nhsinform"}),
+    (r"hurt(ing)? (is not|does not mean)|not the same as harm", {"nice2016ng59"}),
+]
+
+
+@pytest.mark.parametrize("claim,wrong", WRONG_CITATIONS)
+def test_claims_cite_sources_that_support_them(claim, wrong):
+    problems = []
+    for path in READER_PAGES:
+        for sentence in sentences(path.read_text(encoding="utf-8")):
+            keys = cited_keys(sentence)
+            if re.search(claim, sentence, re.I) and keys and keys <= wrong:
+                problems.append(f"{path.name}: {sentence[:100]!r}")
+    assert not problems, "\n".join(problems)
+
+
+BANNED_PHRASES = {
+    "nearly doubled": "WalkBack: say it lengthened the time before pain came back enough to limit activity",
+    "like a corset": "NICE advises against corsets",
+    "only a doctor": "physiotherapists are first-contact clinicians too",
+    "smallest change": "say a change this size usually matters to people (evidence 5)",
+    "points the other way": "ice is untested, not disproven",
+    "hazard ratio": "patient pages do not teach hazard ratios (instructor notes do)",
+    "confidence interval": "patient pages do not teach confidence intervals (instructor notes do)",
+    "ranked best": "use the one sentence on exercise types ({{ exercise_types }})",
+    "weakest": "use the one sentence on exercise types ({{ exercise_types }})",
+    "helps least": "stretching on its own did no better than no exercise (Owen 2020)",
+    "mix stretching and strengthening": "Owen 2020 supports only 'stretching alone helps least'",
+}
+
+
+@pytest.mark.parametrize("phrase", sorted(BANNED_PHRASES))
+def test_reader_pages_drop_corrected_wording(phrase):
+    hits = [p.name for p in READER_PAGES if phrase in flat(p.read_text(encoding="utf-8"))]
+    assert not hits, f"{phrase!r} on {hits}: {BANNED_PHRASES[phrase]}"
+
+
+def test_exercise_types_are_compared_in_one_sentence_used_everywhere():
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    sentence = config["sphinx"]["config"]["myst_substitutions"]["exercise_types"]
+    assert sentence.count(". ") == 0 and sentence.endswith(".")
+    for words in ("no type of exercise clearly beats another", "pilates", "stretching on its own",
+                  "no better than no exercise"):
+        assert words in flat(sentence)
+    assert {"smith2014", "owen2020"} <= cited_keys(sentence)
+    users = [p.stem for p in READER_PAGES if "{{ exercise_types }}" in p.read_text(encoding="utf-8")]
+    assert {"phases", "walking-and-core", "exercise-library"} <= set(users)
+    copies = [p.name for p in READER_PAGES
+              if re.search(r"type of exercise (clearly )?beats? (another|the others|the rest)", flat(p.read_text(encoding="utf-8")))]
+    assert not copies, f"own copies of the exercise-types sentence: {copies}"
+
+
+def test_ice_is_called_untested():
+    for page in ("book/phases", "book/evidence", "book/pain-relief"):
+        text = flat(body(page))
+        assert "ice is untested" in text and "french2006" in text, page
+
+
+def test_walkback_is_described_as_the_trial_was():
+    text = flat(body("book/walking-and-core"))
+    assert "lengthened the time before pain came back enough to limit activity" in text
+    assert f"about {evidence.WALKBACK.lower_risk_percent}% lower" in text
+    assert "education" in text and "physio sessions" in text and "recovered" in text
+    guide = flat(source("book/instructors/guide"))
+    assert "hazard ratio" in guide and "0.72" in guide and "0.60" in guide and "0.85" in guide
+
+
+def test_walking_goal_rests_on_the_who_guideline_not_the_secondary_walkback_figure():
+    for page in CHAPTERS:
+        for block in prose_blocks(source(page)):
+            if re.search(r"\b30 minutes\b", block.raw) and block.section != SELF_CHECK:
+                assert "bull2020" in block.raw, f"{page} line {block.line}: cite the WHO goal (bull2020)"
+                for sentence in re.split(r"(?<=[.!?])\s+", block.raw):
+                    if "30 minutes" in sentence:
+                        assert "pocovi2024" not in sentence, \
+                            f"{page} line {block.line}: the 30-minute goal is [S] in WalkBack; cite WHO (bull2020)"
+
+
+def test_risk_factors_are_taught_with_the_psychological_ones():
+    section = flat(h2_sections("book/why-backs-hurt")["What makes pain last longer or come back?"])
+    for key in ("henschke2008", "dasilva2019", "vlaeyen2000"):
+        assert key in section
+    for words in ("past episode", "low mood", "fear of moving", "expecting the pain to last"):
+        assert words in section
+
+
+def test_phase_names_are_one_set_everywhere():
+    names = evidence.PHASE_NAMES
+    headings = re.findall(r"^### Phase (\d): (.+?) \(", body("book/phases"), flags=re.M)
+    assert [name for _, name in headings] == [names[p] for p in ("acute", "recovering", "maintenance")]
+    routine = pytest.importorskip("backcourse.routine.engine")
+    assert all(routine.PHASE_LABELS[p].startswith(names[p]) for p in names)
+    timeline = figures.phases_timeline()
+    labels = {t.get_text(): t.get_position()[0] for t in timeline.axes[0].texts}
+    acute, chronic = evidence.ACUTE_WEEKS, evidence.CHRONIC_WEEKS
+    (gentle_x,) = [x for text, x in labels.items() if text.startswith(f"1 {names['acute']}")]
+    (recovering_x,) = [x for text, x in labels.items() if text.startswith(f"2 {names['recovering']}")]
+    assert gentle_x == acute / 2 and recovering_x == (acute + chronic) / 2, "phase arrows must change at 4 and 12 weeks"
+
+
+# --- Issue 16: the new chapters ---------------------------------------------------------------------------------
+
+NEW_CHAPTERS = ("book/sciatica", "book/pain-relief", "book/living-with-back-pain")
+
+
+@pytest.mark.parametrize("page", NEW_CHAPTERS)
+def test_new_chapters_render_the_one_pain_rule_and_are_in_the_toc(page):
+    assert "```{pain-rule}" in source(page)
+    assert f"file: {page}\n" in (ROOT / "_toc.yml").read_text(encoding="utf-8")
+    syllabi = source("book/instructors/syllabi")
+    assert syllabi.count(page) >= 4, f"{page} missing from a syllabus table or time total"
+
+
+def test_sciatica_sends_only_the_emergency_signs_to_the_emergency_department():
+    text = body("book/sciatica")
+    assert re.search(r"```\{red-flags\}\n:level: emergency\n```", text)
+    overview = h2_sections("book/sciatica")["Overview"]
+    assert overview.index("{red-flags}") < overview.index("{pain-rule}"), "the emergency signs come first"
+    assert "not an emergency" in flat(text) and "one** leg" in flat(text)
+    assert "keep moving" in flat(text)
+
+
+def test_pain_relief_never_gives_a_dose_and_always_sends_you_to_ask():
+    text = body("book/pain-relief")
+    prose = re.sub(r"\{cite:p\}`[^`]*`", "", text)
+    assert not re.search(r"\b\d+\s*(mg|milligram|tablets?|pills?|times a day)\b", prose, re.I)
+    assert "ask a pharmacist or doctor what is safe for you" in flat(text)
+    for words in ("paracetamol", "nsaid", "opioid", "heat", "ice is untested", "manual therapy", "acupuncture",
+                  "belts or corsets", "tens"):
+        assert words in flat(text), words
+
+
+def test_living_chapter_has_a_printable_flare_up_plan_and_links_start_back():
+    text = body("book/living-with-back-pain")
+    plan = re.search(r"```\{container\} flare-plan\n(.*?)\n```", text, flags=re.S).group(1)
+    rows = [r for r in plan.splitlines() if r.startswith("| **")]
+    assert len(rows) >= 8 and all(r.rstrip().endswith("| |") for r in rows), "every row needs an empty answer cell"
+    assert "keele.ac.uk/startback" in text and "does not copy its questions" in text
+    for words in ("keep moving", "heat", "short walks", "step back one level", "build up again"):
+        assert words in flat(text)
+    css = (ROOT / "book" / "_static" / "course.css").read_text(encoding="utf-8")
+    assert "@media print" in css and ".flare-plan" in css
+
+
+def test_intro_and_readme_list_the_new_chapters():
+    intro = flat(source("book/intro"))
+    readme = flat((ROOT / "README.md").read_text(encoding="utf-8"))
+    for words in ("sciatica and leg pain", "pain relief and other treatments", "flare-up plan"):
+        assert words in intro, words
+    for words in ("sciatica and leg pain", "pain relief and other treatments", "living with back pain"):
+        assert words in readme, words

@@ -113,7 +113,7 @@ def test_props_are_drawn_where_the_equipment_needs_them(ex_id):
     strap = [line for line in ax.get_lines() if matplotlib.colors.to_hex(line.get_color()) == PALETTE["orange"].lower()]
     assert bool(strap) == ("strap" in ex.equipment)
     greys = [line for line in ax.get_lines() if line.get_color() == drawings.PROP]
-    assert bool(greys) == bool({"chair", "bike"} & set(ex.equipment)), "chair, bench or bike"
+    assert bool(greys) == bool({"chair", "bench", "bike"} & set(ex.equipment)), "chair, bench or bike"
     assert (drawings.PROP_FILL in {matplotlib.colors.to_hex(c) for c in [p.get_facecolor() for p in ax.patches]}) \
         == ("wall" in ex.equipment)
     floor = [line for line in ax.get_lines() if line.get_color() == drawings.FLOOR_COLOUR]
@@ -152,3 +152,119 @@ def test_strip_figure_and_its_alt_text():
     assert [ax.texts[0].get_text() for ax in fig.axes] == ["Start", "Halfway", "End"]
     alt = drawings.strip_alt_text(ex)
     assert alt.startswith("Three drawings of the cat–cow") and ex.movement in alt
+
+
+# --- Drawings a person can copy at home (issue 16, section 5) ----------------------------------------------
+
+
+def _arrow_ends(ex_id: str):
+    ex = LIBRARY.get(ex_id)
+    (arrow,) = [p for p in drawings.start_end_figure(ex).axes[0].patches if isinstance(p, FancyArrowPatch)]
+    verts = arrow._path_original.vertices  # the path the arrow was given, in data units
+    return ex, tuple(verts[0]), tuple(verts[-1])
+
+
+@pytest.mark.parametrize("ex_id, point, direction", [
+    ("deadlift", "shoulder", "up"),  # the body comes up
+    ("lunge", "far_knee", "down"),  # the back knee lowers
+    ("hip-hinge", "head", "down"),  # the body bows forward
+    ("sit-to-stand", "hip", "up"),
+])
+def test_the_arrow_follows_the_part_that_moves(ex_id, point, direction):
+    ex, start, end = _arrow_ends(ex_id)
+    assert ex.pose.arrows == [point]
+    rise = end[1] - start[1]
+    assert (rise > 0.1) if direction == "up" else (rise < -0.1)
+
+
+@pytest.mark.parametrize("ex_id", ["knee-to-chest", "double-knee-to-chest", "piriformis-stretch"])
+def test_knee_to_chest_arrows_run_from_the_knees_start_to_its_end_and_hands_grip(ex_id):
+    ex, start, end = _arrow_ends(ex_id)
+    (point,) = ex.pose.arrows
+    ox, oy = ex.pose.arrow_offset
+    for t, drawn in ((0.0, start), (1.0, end)):
+        x, y = ex.pose.keypoints(t)[point]
+        assert drawn == pytest.approx((x + ox, y + oy))
+    assert set(ex.pose.grips) == {"near_hand", "far_hand"}
+    end_panel = drawings.start_end_figure(ex).axes[1]
+    hands = ex.pose.keypoints(1.0)
+    centres = [tuple(p.center) for p in end_panel.patches if isinstance(p, Circle)]
+    for hand in ("near_hand", "far_hand"):
+        assert any(c == pytest.approx(hands[hand]) for c in centres), hand
+
+
+def test_near_and_far_legs_do_not_lie_on_top_of_each_other_in_the_knee_to_chest_drawings():
+    for ex_id in ("knee-to-chest", "double-knee-to-chest", "piriformis-stretch"):
+        ex = LIBRARY.get(ex_id)
+        for t in (0.0, 1.0):
+            pts = ex.pose.keypoints(t)
+            apart = max(math.dist(pts[f"near_{j}"], pts[f"far_{j}"]) for j in ("knee", "ankle"))
+            assert apart > 0.08, (ex_id, t)
+
+
+@pytest.mark.parametrize("ex_id", IDS)
+def test_every_figure_shows_which_way_its_face_points(ex_id):
+    """A nose (a small filled triangle) when the face is in profile; eyes when the figure faces the viewer."""
+    from matplotlib.patches import Polygon
+
+    ex = LIBRARY.get(ex_id)
+    ax = drawings.start_end_figure(ex).axes[0]
+    body = PALETTE["blue"].lower()
+    if ex.pose.start.face_angle() is None:
+        eyes = [p for p in ax.patches if isinstance(p, Circle) and p.radius < HEAD_RADIUS * 0.2]
+        assert len(eyes) >= 2
+    else:
+        noses = [p for p in ax.patches if isinstance(p, Polygon) and p.get_fill()
+                 and matplotlib.colors.to_hex(p.get_facecolor()) == body]
+        assert len(noses) == 1
+
+
+def test_figures_lying_on_the_floor_are_seen_from_above_only_with_a_face():
+    above = [ex for ex in LIBRARY if ex.pose.view == "above"]
+    assert {ex.id for ex in above} <= {"lying-spinal-twist", "foam-roll-rotation", "side-lying-thigh-stretch"}
+    for ex in above:
+        assert ex.pose.start.face is not None, ex.id  # a face that says: on the back (eyes) or on the side (nose)
+
+
+@pytest.mark.parametrize("ex_id", [i for i in IDS if "foam-roller" in LIBRARY.get(i).equipment])
+def test_a_foam_roller_is_drawn_as_a_roller_not_a_dot(ex_id):
+    from matplotlib.patches import Polygon
+
+    ex = LIBRARY.get(ex_id)
+    ax = drawings.start_end_figure(ex).axes[0]
+    orange = PALETTE["orange"].lower()
+    shapes = [p for p in ax.patches if matplotlib.colors.to_hex(p.get_facecolor()) == orange and p.get_fill()]
+    if ex.pose.view == "side" and not any(p.along for p in ex.pose.props):
+        assert any(isinstance(p, Polygon) for p in shapes)  # the roller's length, drawn at a slant
+        assert len([p for p in shapes if isinstance(p, Circle)]) == 2  # its near and far ends
+    else:
+        assert any(isinstance(p, FancyBboxPatch) for p in shapes)
+
+
+def test_the_bike_has_a_frame():
+    ax = drawings.start_end_figure(LIBRARY.get("cycling")).axes[0]
+    frame = [line for line in ax.get_lines() if line.get_color() == drawings.PROP]
+    assert len(frame) >= 6  # base, seat post, main frame, front leg, seat, back rest, handle
+
+
+def test_the_side_plank_does_not_read_as_a_front_plank():
+    side, front = LIBRARY.get("side-plank"), LIBRARY.get("plank")
+    assert side.pose.start.face == "viewer" and front.pose.start.face_angle() is not None
+    end = side.pose.keypoints(1.0)
+    assert end["far_hand"][1] > end["head"][1] + 0.3  # the top arm reaches up to the ceiling
+    knees = LIBRARY.get("side-plank-knees").pose.keypoints(1.0)
+    assert knees["near_knee"][1] < knees["hip"][1]  # knees down, hips up
+
+
+def test_childs_pose_ends_folded_with_the_head_down():
+    ex = LIBRARY.get("childs-pose")
+    start, end = ex.pose.keypoints(0.0), ex.pose.keypoints(1.0)
+    assert end["hip"][1] < start["hip"][1] - 0.15  # the hips sink back toward the heels
+    assert end["head"][1] - HEAD_RADIUS < 0.1  # the head rests low, near the floor
+    assert end["near_hand"][0] > end["head"][0]  # arms reach forward past the head
+
+
+def test_superman_arches_less_than_it_used_to():
+    ex = LIBRARY.get("superman")
+    end = ex.pose.keypoints(1.0)
+    assert end["shoulder"][1] - end["hip"][1] < 0.15

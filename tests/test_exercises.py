@@ -75,6 +75,14 @@ SECTION_8 = [
     "deadlift",
 ]
 #: The same names as the seed posts themselves spell them, where that differs.
+#: Course staples added by clinical review (issue 16): no seed post names them, so no seed id goes with them.
+COURSE_STAPLES = {
+    "pelvic-tilt": "Pelvic tilt",
+    "prone-press-up": "Prone press-up",
+    "sit-to-stand": "Sit to stand",
+    "hip-hinge": "Hip hinge",
+    "side-plank-knees": "Knees-bent side plank",
+}
 SEED_SPELLINGS = ["Knee-to-Chest Stretch", "Glute/Hip Thruster", "Partial Crunches", "Lying Bent Knee Spiral Twist",
                   "Low Back Bridges", "Prone on Elbows Stretch", "Double Knee to Chest Stretch", "Lunges",
                   "Seated Rotational Stretches", "Forward Bends", "Lying Lateral Leg Lifts", "Prone Plank"]
@@ -97,8 +105,20 @@ def test_bridge_variants_are_one_merged_entry(library):
     assert {library.find(n).id for n in ("bridge", "glute bridge", "low back bridge")} == {"bridge"}
 
 
+@pytest.mark.parametrize("ex_id, name", COURSE_STAPLES.items())
+def test_the_course_staples_are_in_the_library(library, ex_id, name):
+    assert library.find(name).id == ex_id
+
+
+def test_only_the_staples_no_seed_names_have_no_seed_id(library):
+    """Every seed-named exercise keeps its seed ids; an exercise without one is a staple the course added,
+    except the knees-bent side plank, which seed 001 describes as the way to start a side plank."""
+    unseeded = {ex.id for ex in library if not ex.seeds}
+    assert unseeded == set(COURSE_STAPLES) - {"side-plank-knees"}
+
+
 def test_library_size_and_order(library):
-    assert len(library) == 34
+    assert len(library) == 34 + len(COURSE_STAPLES)
     assert list(library.exercises) == [ex.id for ex in library]
     assert len(set(library.exercises)) == len(library)
 
@@ -121,14 +141,135 @@ def test_every_exercise_names_the_seed_posts_that_mention_it(library):
         assert set(ex.seeds) <= seeds, ex.id
 
 
-def test_squat_deadlift_lunge_are_use_with_care_and_never_acute(library):
+def test_only_loaded_lifting_is_use_with_care(library):
     careful = {ex.id for ex in library if ex.use_with_care}
-    assert careful == {"squat", "deadlift", "lunge"}
-    for ex_id in careful:
-        ex = library.get(ex_id)
-        assert ex.loaded and "acute" not in ex.phases
-        # the post is recorded in the data (instructor provenance), never named on the reader's card
-        assert "load" in ex.correction and "002" in ex.seeds and "002" not in ex.correction
+    assert careful == {"deadlift"}
+    ex = library.get("deadlift")
+    assert ex.loaded and "acute" not in ex.phases
+    # the post is recorded in the data (instructor provenance), never named on the reader's card
+    assert "load" in ex.correction and "002" in ex.seeds and "002" not in ex.correction
+
+
+@pytest.mark.parametrize("ex_id", ["squat", "lunge", "sit-to-stand"])
+def test_bodyweight_squat_lunge_and_sit_to_stand_are_everyday_movement_from_the_recovering_phase(library, ex_id):
+    ex = library.get(ex_id)
+    assert not ex.use_with_care and ex.phases == ["recovering", "maintenance"]
+    assert "weights" not in ex.equipment
+    assert any("start small" in text.lower() for text in ex.cues + ex.cautions + [ex.summary]), ex_id
+    if ex.correction:  # the common claim is still corrected: they do load the back, weights more so
+        assert "load" in ex.correction and "weights" in ex.correction
+
+
+def test_no_exercise_repeats_the_knees_past_toes_myth(library):
+    for ex in library:
+        text = " ".join([ex.summary, *ex.steps, *ex.cues, *ex.cautions]).lower()
+        assert "past your toes" not in text and "over your toes" not in text, ex.id
+
+
+def test_superman_is_not_the_bird_dogs_harder_version_and_corrects_the_safest_claim(library):
+    bird_dog, superman = library.get("bird-dog"), library.get("superman")
+    assert "superman" not in bird_dog.harder and "bird-dog" not in superman.easier
+    assert "safest" in superman.correction and "load" in superman.correction
+    assert "002" not in superman.correction and "seed" not in superman.correction.lower()
+    # A smaller arch than a back extension's: the upper back lifts less.
+    assert superman.pose.end.spine[1] < library.get("back-extension").pose.end.spine[1]
+    cues = " ".join(bird_dog.cues).lower()
+    assert "one arm" in cues and "one leg" in cues  # easier: arm-only or leg-only
+    assert "longer" in cues and "sweep" in cues  # harder: longer holds or slow sweeps
+
+
+def test_easier_and_harder_links_go_both_ways(library):
+    """If B is an easier version of A, then A is a harder version of B, and the other way round."""
+    for ex in library:
+        for ref in ex.easier:
+            assert ex.id in library.get(ref).harder, f"{ex.id} lists {ref} as easier, but {ref} does not list it as harder"
+        for ref in ex.harder:
+            assert ex.id in library.get(ref).easier, f"{ex.id} lists {ref} as harder, but {ref} does not list it as easier"
+        assert not set(ex.easier) & set(ex.harder), ex.id
+
+
+@pytest.mark.parametrize("ex_id, easier, harder", [
+    ("side-plank", "side-plank-knees", None),
+    ("side-plank-knees", None, "side-plank"),
+    ("prone-on-elbows", None, "prone-press-up"),
+    ("prone-press-up", "prone-on-elbows", None),
+    ("deadlift", "hip-hinge", None),
+    ("squat", "sit-to-stand", "lunge"),
+])
+def test_the_progressions_the_review_asked_for(library, ex_id, easier, harder):
+    ex = library.get(ex_id)
+    if easier:
+        assert easier in ex.easier
+    if harder:
+        assert harder in ex.harder
+    assert "lateral-leg-lift" not in library.get("side-plank").easier
+
+
+FLOOR = ("on-back", "on-front", "side-lying", "hands-and-knees")
+
+
+def test_no_floor_exercise_needs_a_mat(library):
+    """Floor space is enough: a mat is comfort. A learner with nothing gets every floor exercise that needs no
+    prop (issue 11: a learner with no equipment gets a full plan)."""
+    floor = [ex for ex in library if ex.position in FLOOR]
+    assert len(floor) >= 15
+    for ex in floor:
+        assert "mat" not in ex.equipment, ex.id
+    nothing = {ex.id for ex in library.filter(equipment_available=[])}
+    for ex in floor:
+        if not ex.needs:
+            assert ex.id in nothing
+    assert {"bird-dog", "curl-up", "bridge", "plank", "side-plank-knees", "pelvic-tilt"} <= nothing
+    assert "mat" in library.get("bird-dog").comfort
+
+
+def test_listing_a_mat_as_equipment_is_refused_with_a_pointer_to_comfort(tmp_path):
+    raw = _raw()
+    _entry(raw, "bridge")["equipment"] = ["mat"]
+    with pytest.raises(LibraryError, match="comfort") as caught:
+        load_library(_write(tmp_path, raw))
+    assert (caught.value.exercise_id, caught.value.field, caught.value.value) == ("bridge", "equipment[0]", "mat")
+
+
+def test_hip_thrust_uses_a_sofa_or_bench_against_a_wall_never_a_chair(library):
+    ex = library.get("hip-thrust")
+    assert ex.equipment == ["bench"] and "chair" not in ex.equipment
+    text = " ".join(ex.steps + ex.cautions).lower()
+    assert "wall" in text and "never use a chair" in text
+    assert [p.against_wall for p in ex.pose.props if p.kind == "bench"] == [True]
+
+
+@pytest.mark.parametrize("ex_id, motions", [
+    ("piriformis-stretch", {"flexion"}),
+    ("side-lying-thigh-stretch", {"extension"}),
+    ("yoga", {"flexion", "extension", "rotation"}),
+    ("pilates", {"flexion", "extension", "rotation"}),
+])
+def test_what_makes_it_worse_filter_catches_these_movements(library, ex_id, motions):
+    assert motions <= set(library.get(ex_id).spine_motion)
+    for motion in motions:
+        assert ex_id not in {ex.id for ex in library.filter(exclude_motions=[motion])}
+
+
+def test_downward_dog_warns_about_head_below_heart(library):
+    text = " ".join(library.get("downward-dog").cautions).lower()
+    assert "head is below your heart" in text and "glaucoma" in text and "blood pressure" in text
+
+
+def test_starting_doses_follow_the_chapters_repetition_rule(library):
+    """book/phases.md: start with about 5 repetitions. No exercise starts above that."""
+    assert "Start with about 5 repetitions" in (ROOT / "book" / "phases.md").read_text(encoding="utf-8")
+    for ex in library:
+        if ex.dose.reps is not None:
+            assert ex.dose.reps <= 5, (ex.id, ex.dose.reps)
+
+
+def test_strengthening_evidence_rests_on_reviews_that_compare_exercise_types(library):
+    """hayden2021 shows exercise helps on average; it does not back any one strengthening exercise."""
+    for ex in library:
+        assert ex.evidence_key != "hayden2021", ex.id
+        if ex.category == "strengthen" and ex.kind == "exercise" and ex.evidence_key not in ("mcgill1998",):
+            assert ex.evidence_key in ("owen2020", "smith2014"), ex.id
 
 
 def test_plank_entry_is_correct_and_says_what_was_fixed(library):
@@ -330,7 +471,7 @@ def test_a_file_that_is_not_a_library_is_refused(tmp_path, text, field):
 
 def test_the_shipped_file_loads_unchanged_through_a_yaml_round_trip(tmp_path):
     """The breakage tests rewrite the file with PyYAML; the untouched rewrite must still load."""
-    assert len(load_library(_write(tmp_path, _raw()))) == 34
+    assert len(load_library(_write(tmp_path, _raw()))) == 34 + len(COURSE_STAPLES)
 
 
 # --- Filters ------------------------------------------------------------------------------------------------
@@ -366,7 +507,7 @@ def _meets(ex, c) -> list[str]:
     return failed
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(c=criteria_strategy)
 def test_filter_returns_exactly_the_exercises_that_meet_every_criterion(library, c):
     found = library.filter(**c)
@@ -376,7 +517,7 @@ def test_filter_returns_exactly_the_exercises_that_meet_every_criterion(library,
     assert [ex.id for ex in found] == [ex.id for ex in library if ex in found]  # file order kept
 
 
-@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(c=criteria_strategy, extra=st.sampled_from(["phase", "category", "position", "core_role"]),
        value=st.data())
 def test_adding_a_criterion_never_adds_exercises(library, c, extra, value):
@@ -419,8 +560,8 @@ for _side in ("near", "far"):
                 (f"{_side}_ankle", f"{_side}_toe", "foot", _side)]
 
 
-@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(index=st.integers(0, 33), t=st.floats(0, 1))
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(index=st.integers(0, 38), t=st.floats(0, 1))
 def test_the_body_keeps_its_size_through_a_movement(library, index, t):
     ex = list(library)[index]
     pts = ex.pose.keypoints(t)
@@ -431,8 +572,8 @@ def test_the_body_keeps_its_size_through_a_movement(library, index, t):
         assert math.dist(pts[a], pts[b]) == pytest.approx(SEGMENTS[segment] * factor, abs=1e-9), (ex.id, a, b)
 
 
-@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(index=st.integers(0, 33), t=st.floats(0, 1))
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(index=st.integers(0, 38), t=st.floats(0, 1))
 def test_a_grounded_figure_rests_on_the_floor_and_its_anchor_stays_put(library, index, t):
     ex = list(library)[index]
     pts = ex.pose.keypoints(t)

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import icalendar
 import pytest
 
+from backcourse.library.model import default_library as model_library
 from backcourse import safety
 from backcourse.routine import handout
 from backcourse.routine import engine as routine
@@ -89,7 +90,7 @@ def test_html_handout_is_printable_one_week_per_page(plan, written):
     # drawings are inline (one self-contained file): no external images, scripts or style sheets
     assert "<svg" in text and "<img" not in text and "<script" not in text and 'rel="stylesheet"' not in text
     for ex_id in plan.exercise_ids():
-        alt = handout.drawing_alt(routine.default_library().get(ex_id))
+        alt = handout.drawing_alt(model_library().get(ex_id))
         assert f'aria-label="{handout._esc(alt, quote=True)}"' in text
     lib = routine.default_library()
     for week in plan.weeks:

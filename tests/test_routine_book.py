@@ -33,7 +33,9 @@ def test_the_app_cell_is_removed_and_the_note_says_how_to_use_it(page):
 
 
 def test_worked_example_is_static_html_with_every_week(page):
-    assert page.count('class="routine-week"') == 6
+    # the worked example's 6 weeks, and the first week of next week's plan after the check-in
+    assert page.count('class="routine-week"') == 6 + 1
+    assert "Week 1 check-in" in page and "Made-up sample diary and sample plan" in page
     assert "Why: " in page and "Stop if it gets worse" in page
     assert "Warning sign." in page  # the blocked example
 

@@ -50,15 +50,19 @@ def test_see_soon_answer_needs_the_clearance_box(app):
     assert isinstance(app.plan, routine.Plan)
 
 
+def view(app) -> str:
+    return app.output.value + app.chart.value + "".join(c.value for c in app.gallery.children)
+
+
 def test_plan_redraws_on_every_control(app):
     answer_all(app)
-    seen = {app.output.value}
+    seen = {view(app)}
     for control, value in ((app.phase, "acute"), (app.minutes, 30), (app.sessions, 5), (app.weeks, 4),
                            (app.aerobic_minutes, 20), (app.equipment["strap"], True),
                            (app.aggravators["arching-back"], True), (app.start, date(2026, 3, 2))):
         control.value = value
-        assert app.output.value not in seen, f"view did not change after {control.description!r}"
-        seen.add(app.output.value)
+        assert view(app) not in seen, f"view did not change after {control.description!r}"
+        seen.add(view(app))
     assert app.plan.profile == routine.Profile(phase="acute", aggravated_by=("arching-back",),
                                                equipment=("mat", "strap"), minutes_per_session=30,
                                                sessions_per_week=5, aerobic_minutes_now=20)
@@ -66,7 +70,7 @@ def test_plan_redraws_on_every_control(app):
     # the view is the engine's plan: every session's exercises are shown with a link to the library
     for item in app.plan.sessions[0].items:
         assert f'href="../book/exercise-library.html#ex-{item.exercise_id}"' in app.output.value
-    assert "<svg" in app.output.value  # chart and drawings
+    assert "<svg" in app.chart.value and all("<svg" in c.value for c in app.gallery.children)  # chart and drawings
 
 
 def test_phase_suggestion_follows_the_helper_and_can_be_applied(app):
@@ -101,3 +105,51 @@ def test_text_form_of_the_app_is_fixed(app):
     data = bundle[0] if isinstance(bundle, tuple) else bundle
     assert data["text/plain"] == "Build-your-routine app (run this notebook to use the controls)"
     assert "application/vnd.jupyter.widget-view+json" in data
+
+
+def test_one_change_sends_well_under_100_kb(app):
+    """Only widgets whose text changed are sent: the week shown, and the chart or drawings if they changed."""
+    answer_all(app)
+    for control, value in ((app.minutes, 30), (app.sessions, 5), (app.week, 3), (app.equipment["strap"], True)):
+        before = {w: w.value for w in (app.output, app.chart)}
+        cards = set(app._cards)
+        control.value = value
+        sent = sum(len(w.value.encode("utf-8")) for w, old in before.items() if w.value != old)
+        sent += sum(len(app._cards[i].value.encode("utf-8")) for i in set(app._cards) - cards)  # new cards only
+        assert sent < 100_000, (control.description, sent)
+    assert "Week 3" in app.output.value and "Week 1" not in app.output.value
+
+
+def test_a_yes_with_clearance_is_said_back_not_called_no_warning_signs(app):
+    answer_all(app)
+    app.questions["cancer"].value = True
+    app.cleared.value = True
+    assert "cleared you" in app.output.value and safety.CLEAR_MESSAGE not in app.output.value
+    assert handout._esc(safety.QUESTIONS_BY_ID["cancer"].text) in app.output.value
+
+
+def test_first_day_is_next_monday_for_a_learner_and_fixed_in_the_book(monkeypatch):
+    from backcourse.routine import widgets as w
+    assert w.first_day() == w.BOOK_START              # the book build and tests set BACKCOURSE_DIARY_SAMPLE
+    monkeypatch.delenv(w.BOOK_ENV)
+    assert w.first_day(date(2026, 12, 2)) == date(2026, 12, 7)   # a Wednesday -> next Monday
+    assert w.first_day(date(2026, 12, 7)) == date(2026, 12, 14)  # a Monday -> the Monday after
+
+
+def test_links_open_the_book_page_or_its_source_never_a_missing_path(monkeypatch, tmp_path):
+    from backcourse.routine import widgets as w
+    link = '<a href="../book/phases.html#routine-rules">rules</a>'
+    assert w.book_links(link) == link                                  # in the built book
+    monkeypatch.delenv(w.BOOK_ENV)
+    (tmp_path / "_config.yml").write_text("title: x\n")
+    assert w.book_prefix(tmp_path) == "../book/"
+    assert w.book_links(link, "../book/") == '<a href="../book/phases.md">rules</a>'   # the chapter's source
+    (tmp_path / "_build" / "html" / "book").mkdir(parents=True)
+    assert w.book_prefix(tmp_path) == "../_build/html/book/"
+    (tmp_path / "_config.yml").write_text("html:\n  baseurl: https://example.org/course/\n")
+    assert w.book_prefix(tmp_path) == "https://example.org/course/book/"
+    assert w.book_links(link, "https://example.org/course/book/") == \
+        '<a href="https://example.org/course/book/phases.html#routine-rules">rules</a>'
+    root = w.REPO_ROOT
+    for target in ("phases.md", "exercise-library.md"):
+        assert (root / "book" / target).is_file()

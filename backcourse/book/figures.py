@@ -201,7 +201,7 @@ def spine_diagram() -> Figure:
 def phases_timeline() -> Figure:
     """How long back pain has lasted (ACP 2017) beside the course's three phases, which follow pain."""
     acute, chronic = evidence.ACUTE_WEEKS, evidence.CHRONIC_WEEKS
-    end = 16
+    end = 19
     with matplotlib.rc_context(RC_PARAMS):
         fig = _new_figure(4.7, 3.7)
         ax = fig.add_subplot()
@@ -214,10 +214,13 @@ def phases_timeline() -> Figure:
             ax.barh(2, stop - start, left=start, height=0.8, color=colour, alpha=0.85, edgecolor="white")
             ax.text((start + stop) / 2, 2, text, ha="center", va="center", fontsize=10, color="white",
                     fontweight="bold")
+        names = evidence.PHASE_NAMES
+        # The same boundaries as the routine builder's suggestion (the ACP time bands); the arrows stay a
+        # rough guide because the learner moves on when pain settles.
         phases = (
-            (0, 5.5, "1 Gentle:\nmove and walk", PALETTE["vermillion"]),
-            (5.5, 11, "2 Recovering:\nadd core holds", PALETTE["orange"]),
-            (11, end, "3 Keep strong:\nbalance, build", PALETTE["blue"]),
+            (0, acute, f"1 {names['acute']}:\nmove, walk", PALETTE["vermillion"]),
+            (acute, chronic, f"2 {names['recovering']}:\nadd core holds", PALETTE["orange"]),
+            (chronic, end, f"3 {names['maintenance']}:\nbuild up", PALETTE["blue"]),
         )
         for start, stop, text, colour in phases:
             ax.add_patch(FancyArrowPatch((start + 0.1, 0.6), (stop - 0.1, 0.6), arrowstyle="simple,head_width=14,"
@@ -280,7 +283,7 @@ def walkback_chart() -> Figure:
     with matplotlib.rc_context(RC_PARAMS):
         fig = _new_figure(4.6, 3.2)
         ax = fig.add_subplot()
-        groups = ("Walking plan\nand education", "No walking plan\n(control group)")
+        groups = ("Walking, education\nand physio", "No walking plan\n(control group)")
         values = (wb.median_days_walking, wb.median_days_control)
         colours = (PALETTE["green"], PALETTE["grey"])
         y = [1, 0]
@@ -292,9 +295,10 @@ def walkback_chart() -> Figure:
         ax.set_xlim(0, 240)
         ax.set_xlabel("Median days until pain came back\nand limited activity")
         _title(fig, f"Walking kept pain away for longer ({wb.participants} adults)")
-        lo, hi = wb.hazard_ratio_ci
-        _source(fig, f"Source: Pocovi et al. 2024 (Lancet), WalkBack trial. Hazard ratio {wb.hazard_ratio:.2f} "
-                     f"(95% CI {lo:.2f} to {hi:.2f}).")
+        # Patient pages give the result in plain words; the hazard ratio and its interval are in the
+        # instructor guide.
+        _source(fig, f"About {wb.lower_risk_percent}% lower risk at any time. Source: Pocovi et al. 2024 "
+                     "(Lancet), WalkBack trial, in adults who had recovered.")
     return fig
 
 

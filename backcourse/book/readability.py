@@ -26,6 +26,9 @@ CHAPTER_LIMITS: dict[str, float] = {
     "book/walking-and-core": 8.0,
     "book/safety": 6.0,
     "book/evidence": 8.0,
+    "book/sciatica": 8.0,
+    "book/pain-relief": 8.0,
+    "book/living-with-back-pain": 8.0,
 }
 
 # Directives whose whole body is not prose (code, generated boxes, reference lists).

@@ -3,7 +3,7 @@ HTML tables (``report``), the made-up sample (``sample``) and the diary widget (
 
 Public: ``Diary``, ``Entry``, ``EntryError``, ``DiaryParseError``, ``open_diary``, ``DiaryApp``, ``weekly``, ``daily``, ``change_from_baseline``,
 ``flare_ups``, ``walking_and_pain``, ``pain_over_weeks``, ``walking_and_pain_weeks``, ``weekly_table_html``,
-``note_html``, ``flare_up_html``, ``write_report``, ``load_sample``.
+``note_html``, ``flare_up_html``, ``write_report``, ``load_sample``, ``read_diary``, ``default_diary_path``.
 """
 
 from backcourse._lazy import lazy_exports
@@ -15,5 +15,5 @@ __getattr__, __dir__, __all__ = lazy_exports(__name__, {
     "walking_and_pain": "analysis",
     "pain_over_weeks": "plots", "walking_and_pain_weeks": "plots",
     "weekly_table_html": "report", "note_html": "report", "flare_up_html": "report", "write_report": "report",
-    "load_sample": "sample",
+    "load_sample": "sample", "read_diary": "store", "default_diary_path": "store",
 })

@@ -13,7 +13,7 @@ import math
 
 import matplotlib
 from matplotlib.figure import Figure
-from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Rectangle
+from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Polygon, Rectangle
 from matplotlib.path import Path as MplPath
 
 from backcourse.library.model import HEAD_RADIUS, Exercise, Pose, Prop, label
@@ -33,9 +33,15 @@ FAR = PALETTE["sky"]
 ARROW = PALETTE["vermillion"]
 PROP = "#5a5a5a"
 PROP_FILL = "#d9d9d9"
+ROOM_WALL = "#efefef"
 GHOST = "#c8c8c8"
 LINE = 5.0  # points: thick enough to read at phone width
 FLOOR_COLOUR = "#8a8a8a"
+
+#: Radius of a foam roller seen end-on (a 15 cm roller) and how its far end shows, drawn at a slant so it
+#: reads as a cylinder rather than a ball.
+ROLLER_R = 0.075
+ROLLER_DEPTH = (0.1, 0.06)
 
 #: Samples of the movement used for the arrow's path and for the panel's extent.
 _SAMPLES = [i / 20 for i in range(21)]
@@ -55,17 +61,18 @@ def _prop_extent(pose: Pose, prop: Prop) -> tuple[float, float, float, float]:
     if prop.kind == "roller":
         if pose.view == "above":
             return x - 0.08, x + 0.08, y - 0.31, y + 0.31
-        half = 0.45 if prop.along else 0.08
-        return x - half, x + half, 0.0, 0.16
+        half = 0.45 if prop.along else ROLLER_R
+        return x - half, x + half + ROLLER_DEPTH[0], 0.0, 2 * ROLLER_R + ROLLER_DEPTH[1]
     if prop.kind in ("chair", "bench"):
         top = y - 0.07
-        return x - 0.25, x + 0.25, 0.0, top + (0.5 if prop.kind == "chair" else 0.0)
+        left = x - (0.36 if prop.against_wall else 0.25)
+        return left, x + 0.25, 0.0, top + (0.5 if prop.kind == "chair" else 0.15 if prop.against_wall else 0.0)
     if prop.kind == "wall":
         return x - 0.06, x, 0.0, 1.9
     if prop.kind == "bike":
         pts = pose.keypoints(0.0)
         cx = (pts["near_ankle"][0] + pts["far_ankle"][0]) / 2
-        return min(x - 0.35, cx - 0.2), max(x, cx + 0.3), 0.0, y + 0.35
+        return min(x - 0.45, cx - 0.2), max(x, cx + 0.3), 0.0, y + 0.45
     if prop.kind == "water":
         return x - 1.0, x + 1.0, y - 0.35, y + 0.05
     raise ValueError(f"unknown prop kind {prop.kind!r}")
@@ -149,10 +156,54 @@ def _draw_figure(ax, pose: Pose, t: float, ghost: bool = False) -> None:
     ax.add_patch(Circle((hx, hy), HEAD_RADIUS, facecolor="white", edgecolor=body, linewidth=width * 0.7,
                         zorder=z + 4))
     face = pose.at(t).face_angle()
-    if face is not None and not ghost:
+    if ghost:
+        pass
+    elif face is not None:
         rad = math.radians(face)
         inner = (hx + math.cos(rad) * HEAD_RADIUS * 0.55, hy + math.sin(rad) * HEAD_RADIUS * 0.55)
         ax.add_patch(Circle(inner, HEAD_RADIUS * 0.16, facecolor=body, edgecolor="none", zorder=z + 5))
+        # A nose on the outline, so the way the face points reads even when the figure is small.
+        tip = (hx + math.cos(rad) * HEAD_RADIUS * 1.45, hy + math.sin(rad) * HEAD_RADIUS * 1.45)
+        side = math.radians(face + 90)
+        base = [(hx + math.cos(rad) * HEAD_RADIUS * 0.9 + s * math.cos(side) * HEAD_RADIUS * 0.35,
+                 hy + math.sin(rad) * HEAD_RADIUS * 0.9 + s * math.sin(side) * HEAD_RADIUS * 0.35) for s in (-1, 1)]
+        ax.add_patch(Polygon([base[0], tip, base[1]], closed=True, facecolor=body, edgecolor="none", zorder=z + 3.9))
+    else:
+        # Facing the viewer (lying on the back seen from above, or a side plank seen from the front): two eyes
+        # and a smile, turned so "up" on the face points away from the neck.
+        up = math.atan2(hy - sy, hx - sx)
+        across = up - math.pi / 2
+        for s in (-1, 1):
+            eye = (hx + math.cos(up) * HEAD_RADIUS * 0.25 + s * math.cos(across) * HEAD_RADIUS * 0.38,
+                   hy + math.sin(up) * HEAD_RADIUS * 0.25 + s * math.sin(across) * HEAD_RADIUS * 0.38)
+            ax.add_patch(Circle(eye, HEAD_RADIUS * 0.14, facecolor=body, edgecolor="none", zorder=z + 5))
+        arc = [(hx - math.cos(up) * HEAD_RADIUS * (0.25 + 0.15 * math.cos(a)) + math.cos(across) * HEAD_RADIUS * 0.45
+                * math.sin(a), hy - math.sin(up) * HEAD_RADIUS * (0.25 + 0.15 * math.cos(a)) + math.sin(across)
+                * HEAD_RADIUS * 0.45 * math.sin(a)) for a in [(-1 + i / 4) * math.pi / 2 for i in range(9)]]
+        ax.plot(*zip(*arc), color=body, linewidth=1.6, solid_capstyle="round", zorder=z + 5)
+    for hand in (pose.grips if t >= 0.5 else []):  # hands take hold as the movement is done
+        # A closed hand holding on: a filled dot, bigger than the line is wide.
+        colour = body if hand == "near_hand" else far
+        ax.add_patch(Circle(pts[hand], HEAD_RADIUS * 0.42, facecolor=colour, edgecolor="white", linewidth=1.2,
+                            zorder=z + (6 if hand == "near_hand" else 2.5)))
+
+
+def _draw_roller_end_on(ax, x: float) -> None:
+    """A foam roller lying across the body, seen from the side at a slant: its near end is a circle with a
+    ring, its body runs back to the far end, so it reads as a roller, not a ball."""
+    r, (dx, dy) = ROLLER_R, ROLLER_DEPTH
+    cy = r
+    far = (x + dx, cy + dy)
+    ax.add_patch(Circle(far, r, facecolor=PALETTE["orange"], edgecolor=PROP, linewidth=1.2, zorder=1.9))
+    length = math.hypot(dx, dy)
+    nx, ny = -dy / length * r, dx / length * r  # the normal to the roller's axis, one radius long
+    ax.add_patch(Polygon([(x + nx, cy + ny), (far[0] + nx, far[1] + ny), (far[0] - nx, far[1] - ny),
+                          (x - nx, cy - ny)], closed=True, facecolor=PALETTE["orange"], edgecolor="none", zorder=1.95))
+    for sign in (1, -1):  # the roller's two long edges (patches, not lines: lines in grey mean furniture)
+        ax.add_patch(Polygon([(x + sign * nx, cy + sign * ny), (far[0] + sign * nx, far[1] + sign * ny)], closed=False,
+                             fill=False, edgecolor=PROP, linewidth=1.2, zorder=1.96))
+    ax.add_patch(Circle((x, cy), r, facecolor=PALETTE["orange"], edgecolor=PROP, linewidth=1.2, zorder=2))
+    ax.add_patch(Circle((x, cy), r * 0.45, facecolor="none", edgecolor=PROP, linewidth=1.0, zorder=2.05))
 
 
 def _draw_props(ax, ex: Exercise, x0: float, x1: float) -> None:
@@ -173,7 +224,7 @@ def _draw_props(ax, ex: Exercise, x0: float, x1: float) -> None:
                                     linewidth=1.2, zorder=0))
     elif not in_water:
         ax.plot([x0, x1], [0, 0], color=FLOOR_COLOUR, linewidth=2, zorder=0, solid_capstyle="butt")
-    if "mat" in ex.equipment and pose.view == "side":
+    if "mat" in ex.comfort and pose.view == "side":
         xs = [x for t in (0.0, 1.0) for x, y in pose.keypoints(t).values() if y < 0.35]
         if xs:
             left, right = min(xs) - 0.12, max(xs) + 0.12
@@ -189,8 +240,7 @@ def _draw_props(ax, ex: Exercise, x0: float, x1: float) -> None:
                 ax.add_patch(FancyBboxPatch((x - 0.45, 0.0), 0.9, 0.15, boxstyle="round,pad=0,rounding_size=0.075",
                                             facecolor=PALETTE["orange"], edgecolor=PROP, linewidth=1.2, zorder=2))
             else:
-                ax.add_patch(Circle((x, 0.075), 0.075, facecolor=PALETTE["orange"], edgecolor=PROP, linewidth=1.2,
-                                    zorder=2))
+                _draw_roller_end_on(ax, x)
         elif prop.kind in ("chair", "bench"):
             top = y - 0.07
             seat = [(x - 0.22, top), (x + 0.22, top)]
@@ -199,6 +249,10 @@ def _draw_props(ax, ex: Exercise, x0: float, x1: float) -> None:
             _line(ax, [(x + 0.2, top), (x + 0.2, 0.0)], PROP, 3, 2)
             if prop.kind == "chair":
                 _line(ax, [(x - 0.22, top), (x - 0.26, top + 0.48)], PROP, 4, 2)
+            if prop.against_wall:
+                # The room's wall behind the sofa or bench (lighter than a wall the exercise itself uses).
+                ax.add_patch(Rectangle((x - 0.34, 0.0), 0.1, top + 0.15, facecolor=ROOM_WALL, edgecolor=PROP,
+                                       linewidth=1.0, zorder=0.5))
         elif prop.kind == "wall":
             ax.add_patch(Rectangle((x - 0.06, 0.0), 0.06, 1.9, facecolor=PROP_FILL, edgecolor=PROP, linewidth=1.2,
                                    zorder=0.5))
@@ -208,13 +262,17 @@ def _draw_props(ax, ex: Exercise, x0: float, x1: float) -> None:
             cy = (pts["near_ankle"][1] + pts["far_ankle"][1]) / 2
             r = math.hypot(pts["near_ankle"][0] - cx, pts["near_ankle"][1] - cy)
             top = y - 0.07
-            ax.add_patch(Circle((cx, cy), r, facecolor="none", edgecolor=PROP, linewidth=1.5, linestyle="--",
-                                zorder=1))
-            _line(ax, [(x - 0.25, top), (x + 0.12, top)], PROP, 4, 2)  # seat
-            _line(ax, [(x - 0.25, top), (x - 0.38, top + 0.42)], PROP, 4, 2)  # backrest
-            _line(ax, [(x - 0.05, top), (x - 0.05, 0.0)], PROP, 3, 1)  # seat post
-            _line(ax, [(x - 0.05, 0.12), (cx, cy)], PROP, 3, 1)  # frame to the pedals
-            _line(ax, [(x - 0.4, 0.0), (cx + 0.15, 0.0)], PROP, 4, 1)  # base
+            # A recumbent bike: base, a frame from under the seat to the pedals, the pedals' circle with a
+            # crank, a seat with a back rest and handles beside the seat.
+            _line(ax, [(x - 0.45, 0.02), (cx + 0.2, 0.02)], PROP, 5, 1)  # base
+            _line(ax, [(x - 0.05, 0.02), (x - 0.05, top)], PROP, 4, 1)  # seat post
+            _line(ax, [(x - 0.05, 0.2), (cx, cy)], PROP, 5, 1)  # main frame to the pedals
+            _line(ax, [(cx, cy), (cx + 0.05, 0.02)], PROP, 4, 1)  # front leg
+            ax.add_patch(Circle((cx, cy), r, facecolor="none", edgecolor=PROP, linewidth=1.5, zorder=1))
+            ax.add_patch(Circle((cx, cy), 0.07, facecolor="white", edgecolor=PROP, linewidth=2, zorder=1))
+            _line(ax, [(x - 0.3, top), (x + 0.14, top)], PROP, 6, 2)  # seat
+            _line(ax, [(x - 0.3, top), (x - 0.42, top + 0.46)], PROP, 6, 2)  # back rest
+            _line(ax, [(x - 0.05, top - 0.02), (x + 0.1, top + 0.12), (x + 0.2, top + 0.12)], PROP, 3, 2)  # handle
         elif prop.kind == "water":
             wave = [(x0 + i * (x1 - x0) / 60, y + 0.015 * math.sin(i * 1.3)) for i in range(61)]
             xs, ys = zip(*wave)
@@ -358,7 +416,7 @@ def exercise_svg(ex: Exercise, stacked: bool = False) -> str:
 _PROP_WORDS = {
     "roller": "a foam roller",
     "chair": "a chair",
-    "bench": "a sturdy bench or sofa",
+    "bench": "a sturdy bench or sofa against a wall",
     "wall": "a wall",
     "bike": "a recumbent exercise bike",
     "water": "a pool",
@@ -373,7 +431,7 @@ def _start_words(ex: Exercise) -> str:
         extras.append("a strap around one foot")
     if "weights" in ex.equipment:
         extras.append("a weight in the hands")
-    if "mat" in ex.equipment and ex.position not in ("standing", "seated"):
+    if "mat" in ex.comfort and ex.position not in ("standing", "seated"):
         extras.append("a mat")
     return where + (f", with {_join(extras)}" if extras else "")
 

@@ -22,6 +22,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from backcourse import DATA_DIR, REPO_ROOT
+from backcourse.library.plain import dose_seconds
 
 # --- The vocabularies --------------------------------------------------------------------------------------
 
@@ -29,7 +30,11 @@ Category = Literal["stretch", "strengthen", "aerobic", "mobility", "self-massage
 CoreRole = Literal["front", "back", "side", "hips", "none"]
 SpineMotion = Literal["flexion", "extension", "rotation", "side-bend", "neutral"]
 Position = Literal["on-back", "on-front", "side-lying", "hands-and-knees", "seated", "standing", "in-water", "on-bike"]
-Equipment = Literal["none", "mat", "foam-roller", "strap", "wall", "chair", "weights", "pool", "bike"]
+#: What an exercise *needs*. Floor space is not equipment, and a mat is not needed (see Comfort).
+Equipment = Literal["none", "foam-roller", "strap", "wall", "chair", "bench", "weights", "pool", "bike"]
+#: What makes an exercise more comfortable but is never needed: a floor exercise works on a carpet or a folded
+#: blanket, so "a learner with no equipment" still gets every floor exercise.
+Comfort = Literal["mat"]
 Phase = Literal["acute", "recovering", "maintenance"]
 Kind = Literal["exercise", "activity", "class"]
 
@@ -38,6 +43,9 @@ CORE_ROLES: tuple[str, ...] = get_args(CoreRole)
 SPINE_MOTIONS: tuple[str, ...] = get_args(SpineMotion)
 POSITIONS: tuple[str, ...] = get_args(Position)
 EQUIPMENT: tuple[str, ...] = get_args(Equipment)
+COMFORT: tuple[str, ...] = get_args(Comfort)
+#: Words a learner may tick as "what I have": needs and comfort items (having a mat never limits a plan).
+HAVE: tuple[str, ...] = EQUIPMENT + COMFORT
 PHASES: tuple[str, ...] = get_args(Phase)
 
 #: Words a learner reads for each value (the data keeps short slugs).
@@ -57,6 +65,7 @@ LABELS: dict[str, str] = {
     "on-bike": "on a bike",
     "foam-roller": "foam roller",
     "mat": "mat (or carpet)",
+    "bench": "sofa or bench",
     "strap": "strap or belt",
     "side-bend": "side bend",
     "self-massage": "self-massage",
@@ -228,7 +237,7 @@ class BodyPose(BaseModel):
 PropKind = Literal["roller", "chair", "bench", "wall", "bike", "water"]
 #: The equipment each drawn prop stands for (mat, strap and weights are drawn from the equipment list alone).
 PROP_EQUIPMENT: dict[str, str] = {
-    "roller": "foam-roller", "chair": "chair", "bench": "chair", "wall": "wall", "bike": "bike", "water": "pool",
+    "roller": "foam-roller", "chair": "chair", "bench": "bench", "wall": "wall", "bike": "bike", "water": "pool",
 }
 
 
@@ -242,6 +251,7 @@ class Prop(BaseModel):
     dx: float = 0.0
     dy: float = 0.0
     along: bool = False  # a foam roller lying along the spine rather than across the body
+    against_wall: bool = False  # a bench or sofa pushed back against a wall (drawn behind it) so it cannot slide
 
 
 def lowest_surface(points: dict[str, Point]) -> float:
@@ -270,6 +280,7 @@ class Pose(BaseModel):
     grounded: bool = True
     view: Literal["side", "above"] = "side"
     props: list[Prop] = Field(default_factory=list)
+    grips: list[Literal["near_hand", "far_hand"]] = Field(default_factory=list)  # hands drawn holding on
 
     @model_validator(mode="before")
     @classmethod
@@ -360,11 +371,8 @@ class Dose(BaseModel):
 
         ``reps`` overrides the written repetitions (the routine raises them as pain allows).
         """
-        if self.minutes is not None:
-            return self.minutes * 60
-        count = reps if reps is not None else (self.reps or 1)
-        one_set = count * self.seconds_per_rep * (2 if self.per_side else 1)
-        return self.sets * one_set + (self.sets - 1) * self.rest_seconds
+        return dose_seconds(self.minutes, reps if reps is not None else self.reps, self.sets, self.seconds_per_rep,
+                            self.per_side, self.rest_seconds)
 
     def describe(self) -> str:
         """The dose in plain words, e.g. "Hold 8 seconds, 6 times on each side, once a day, 3 days a week"."""
@@ -407,6 +415,7 @@ class Exercise(BaseModel):
     spine_motion: list[SpineMotion] = Field(min_length=1)
     position: Position
     equipment: list[Equipment] = Field(default_factory=list)
+    comfort: list[Comfort] = Field(default_factory=list)
     phases: list[Phase] = Field(min_length=1)
     loaded: bool
     isometric: bool = False
@@ -420,7 +429,7 @@ class Exercise(BaseModel):
     muscles: list[str] = Field(min_length=1)
     evidence: str = Field(min_length=10)
     evidence_key: str | None = None
-    seeds: list[str] = Field(min_length=1)
+    seeds: list[str] = Field(default_factory=list)  # seed posts naming it; empty for staples the course added
     correction: str | None = None
     pose: Pose
 
@@ -440,7 +449,17 @@ class Exercise(BaseModel):
                 raise FieldProblem(f"{info.field_name}[{i}]", text, "empty text")
         return value
 
-    @field_validator("spine_motion", "equipment", "phases")
+    @field_validator("equipment", mode="before")
+    @classmethod
+    def _mat_is_comfort(cls, value: Any) -> Any:
+        if isinstance(value, list) and "mat" in value:
+            raise FieldProblem(
+                f"equipment[{value.index('mat')}]", "mat",
+                "a mat is never needed (floor space is enough): list it under comfort, not equipment",
+            )
+        return value
+
+    @field_validator("spine_motion", "equipment", "comfort", "phases")
     @classmethod
     def _no_repeats(cls, value: list[str], info) -> list[str]:
         if len(set(value)) != len(value):
@@ -529,13 +548,13 @@ def matches(
 
     A criterion given as several values matches any of them (phase ``["acute", "recovering"]`` matches an
     exercise that suits either). ``equipment_available`` is what the learner has: the exercise must need
-    nothing else. ``exclude_motions`` drops exercises with any of those spine movements.
+    nothing else (comfort items such as a mat are never needed, so they never limit). ``exclude_motions`` drops exercises with any of those spine movements.
     """
     phases = _as_set(phase, PHASES, "phase")
     categories = _as_set(category, CATEGORIES, "category")
     positions = _as_set(position, POSITIONS, "position")
     roles = _as_set(core_role, CORE_ROLES, "core_role")
-    available = _as_set(None if equipment_available is None else list(equipment_available), EQUIPMENT,
+    available = _as_set(None if equipment_available is None else list(equipment_available), HAVE,
                         "equipment_available")
     no_motions = _as_set(list(exclude_motions), SPINE_MOTIONS, "exclude_motions") or frozenset()
     no_positions = _as_set(list(exclude_positions), POSITIONS, "exclude_positions") or frozenset()
@@ -740,6 +759,6 @@ def default_library() -> Library:
 
 
 __all__ = [
-    "BodyPose", "CATEGORIES", "CORE_ROLES", "Dose", "EQUIPMENT", "Exercise", "LibraryError", "Library", "PHASES",
+    "BodyPose", "CATEGORIES", "COMFORT", "CORE_ROLES", "Dose", "HAVE", "EQUIPMENT", "Exercise", "LibraryError", "Library", "PHASES",
     "POSITIONS", "Pose", "Prop", "SPINE_MOTIONS", "default_library", "label", "load_library", "matches",
 ]

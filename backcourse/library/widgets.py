@@ -46,6 +46,8 @@ def card_html(ex: Exercise, link: bool = True) -> str:
     if link:
         name = f'<a href="{_esc(LIBRARY_URL.format(id=ex.id))}">{name}</a>'
     needs = ", ".join(label(e) for e in ex.equipment if e != "none") or "nothing"
+    if ex.comfort:
+        needs += f" ({', '.join(label(c) for c in ex.comfort)} for comfort)"
     care = '<p><strong>Use with care:</strong> it loads the lower back.</p>' if ex.use_with_care else ""
     return (
         f'<div class="explorer-card{" care" if ex.use_with_care else ""}">'
@@ -83,8 +85,12 @@ def drawing_html(ex: Exercise, t: float) -> str:
     return f'<div class="explorer-drawing">{svg}</div>'
 
 
-def _choices(values: tuple[str, ...], any_label: str) -> list[tuple[str, str | None]]:
-    return [(any_label, None)] + [(label(v).capitalize(), v) for v in values]
+#: The value of an "Any …" choice. Not None: a Dropdown whose value is None has nothing selected and shows a blank.
+ANY = ""
+
+
+def _choices(values: tuple[str, ...], any_label: str) -> list[tuple[str, str]]:
+    return [(any_label, ANY)] + [(label(v).capitalize(), v) for v in values]
 
 
 class ExplorerApp:
@@ -93,7 +99,7 @@ class ExplorerApp:
 
     def __init__(self, library: Library | None = None, phase: str | None = None, t_steps: int = 10):
         self.library = default_library() if library is None else library
-        self.phase = widgets.Dropdown(options=_choices(PHASES, "Any phase"), value=phase, description="Phase",
+        self.phase = widgets.Dropdown(options=_choices(PHASES, "Any phase"), value=phase or ANY, description="Phase",
                                       style=_STYLE)
         self.category = widgets.Dropdown(options=_choices(CATEGORIES, "Any category"), description="Category",
                                          style=_STYLE)
@@ -102,7 +108,7 @@ class ExplorerApp:
         self.core_role = widgets.Dropdown(options=_choices(CORE_ROLES, "Any core role"), description="Core role",
                                           style=_STYLE)
         self.limit_equipment = widgets.Checkbox(value=False, indent=False, layout=_WIDE,
-                                                description="Only what I can do with the equipment I tick")
+                                                description="Only what I can do with the equipment I tick (floor exercises need only floor space)")
         self.equipment = {
             e: widgets.Checkbox(value=False, description=label(e), indent=False, layout=widgets.Layout(width="auto"))
             for e in EQUIPMENT if e != "none"
@@ -140,10 +146,10 @@ class ExplorerApp:
         """The controls as keyword arguments of :meth:`Library.filter`."""
         have = [e for e, box in self.equipment.items() if box.value]
         return {
-            "phase": self.phase.value,
-            "category": self.category.value,
-            "position": self.position.value,
-            "core_role": self.core_role.value,
+            "phase": self.phase.value or None,
+            "category": self.category.value or None,
+            "position": self.position.value or None,
+            "core_role": self.core_role.value or None,
             "equipment_available": have if self.limit_equipment.value else None,
             "exclude_motions": tuple(m for m, box in self.leave_out.items() if box.value),
         }

@@ -38,15 +38,13 @@ a practical choice of the course, not a number from a study.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 from backcourse import evidence, safety
-from backcourse.library import model as exercises
+from backcourse.library import plain
 
 # --------------------------------------------------------------------------------------------------------------
 # Rules
@@ -83,24 +81,24 @@ RULES: dict[str, Rule] = {
              "As pain settles, core exercises that hold the back still are added; a practical step, since no "
              "type of exercise clearly beats another.",
              ("smith2014", "owen2020")),
-        Rule("maintenance-balance", "Balance strength and stretching",
-             "Once pain has settled, strengthening and stretching are mixed and built up slowly; stretching on "
-             "its own helps least.",
-             ("owen2020", "hayden2021")),
+        Rule("maintenance-balance", "Build strength, keep moving",
+             "Once pain has settled, strength work is built up slowly, with gentle stretches kept for comfort; "
+             "stretching on its own helps least.",
+             ("owen2020",)),
         Rule("pair-front-back", "Pair tummy and back exercises",
              "Every tummy (front core) exercise comes with a back exercise in the same session; a practical "
              "rule, not a proven one.",
              ("sandal2021",)),
         Rule("walk-build", "Build up walking",
-             "Walking builds a little each week toward about 30 minutes, 5 times a week.",
-             ("pocovi2024", "bull2020")),
+             "Walking builds a little each week toward about 150 minutes a week, such as 30 minutes on 5 days.",
+             ("bull2020",)),
         Rule("reps-by-pain", "Let next-day pain set the pace",
              "Repetitions start low, about 5, and go up by 1 or 2 only when your pain was no worse the next "
              "day; if it was worse, go back to the last dose.",
              ("nhsinform", "arcsheet")),
         Rule("leave-out-aggravating", "Leave out what makes it worse",
-             "Movements you said make your pain worse are left out.",
-             ("nhsinform",)),
+             "Movements you said make your pain worse are left out for now.",
+             ()),
         Rule("equipment-at-hand", "Only what you have",
              "Only exercises that need nothing, or only the equipment you have, are used.",
              ()),
@@ -111,6 +109,33 @@ RULES: dict[str, Rule] = {
         Rule("variety", "Some variety",
              "Exercises rotate across the week, so you do not repeat the same list every time.",
              ()),
+        Rule("floor-space", "Floor space, not a mat",
+             "Floor exercises need only some floor space; a mat or a carpet just makes them more comfortable.",
+             ()),
+        Rule("session-size", "A short session you keep doing",
+             "Each session has 3 to 6 exercises: easy movement, a tummy and back pair, side or leg strength, "
+             "and a stretch or two.",
+             ("sandal2021",)),
+        Rule("low-dose-start", "Low dose, planned steps",
+             "Long-lasting pain that is high today still gets strength work and walking, at a low dose that "
+             "rises by a planned step each week; pain is a guard, not the driver.",
+             ("macedo2010",)),
+        Rule("progress-harder", "Step up to a harder version",
+             "Repetitions, then holds, then sets rise on a planned schedule; at the full dose the plan moves to "
+             "the exercise's harder version instead of adding more exercises.",
+             ("macedo2010", "nhsinform")),
+        Rule("aerobic-every-plan", "Aerobic activity in every plan",
+             "Every plan has walking or another aerobic activity; while pain is new, walking is always offered, "
+             "in short bouts if standing hurts.",
+             ("dahm2010", "bull2020")),
+        Rule("check-in", "Your diary sets next week",
+             "Each week your diary decides each exercise: step up, stay or step back; pain is a guard, so a "
+             "week with worse next-day pain never steps up.",
+             ("macedo2010", "nhsinform")),
+        Rule("flare-up", "Flare-up plan",
+             "In a flare-up, keep moving at a lower dose for a few days, then build back up; warning signs "
+             "always come first.",
+             ("costa2019",)),
     )
 }
 
@@ -123,10 +148,9 @@ LIBRARY_URL = "../book/exercise-library.html#ex-{id}"
 # --------------------------------------------------------------------------------------------------------------
 
 #: The phases and the equipment words are the exercise library's own vocabulary (one source).
-PHASES = exercises.PHASES
+PHASES = plain.vocabulary("phases")
 #: The names chapter 3 uses for the phases.
-PHASE_LABELS = {"acute": "Gentle (acute)", "recovering": "Recovering (pain is settling)",
-                "maintenance": "Keep strong (pain has settled)"}
+PHASE_LABELS = {phase: f"{name} ({evidence.PHASE_AIMS[phase]})" for phase, name in evidence.PHASE_NAMES.items()}
 
 #: What the learner can say makes their pain worse -> (spine motions left out, positions left out).
 AGGRAVATORS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -139,9 +163,10 @@ AGGRAVATOR_LABELS = {"bending-forward": "Bending forward", "arching-back": "Arch
                      "sitting": "Sitting", "standing": "Standing"}
 
 #: Equipment a learner may have ("none" is always available and need not be listed).
-EQUIPMENT = tuple(e for e in exercises.EQUIPMENT if e != "none")
+#: (The library keeps a mat as comfort, never a need; a learner may still tick it.)
+EQUIPMENT = tuple(e for e in plain.vocabulary("equipment") + plain.vocabulary("comfort") if e != "none")
 EQUIPMENT_LABELS = {"mat": "Exercise mat", "foam-roller": "Foam roller", "strap": "Strap, belt or towel",
-                    "wall": "A clear wall", "chair": "Sturdy chair", "weights": "Weights",
+                    "wall": "A clear wall", "chair": "Sturdy chair", "bench": "Sofa or bench against a wall", "weights": "Weights",
                     "pool": "Swimming pool", "bike": "Exercise bike or bicycle"}
 
 #: Aerobic activities a learner may prefer, each with the words that find it in the library.
@@ -158,6 +183,20 @@ WALK_STEP_DAYS = 1
 #: The shortest walk planned, and the fewest walking days in the first week (practical choices).
 MIN_WALK_MINUTES = 5
 MIN_WALK_DAYS = 2
+#: Session size: a short list a person keeps doing (selfBACK's default is 3 exercises).
+MIN_ITEMS = 3
+MAX_ITEMS = 6
+#: Equipment that is comfort, not a need: floor exercises need floor space, a mat only cushions.
+COMFORT_EQUIPMENT = frozenset({"mat"})
+#: Low-dose start (rule low-dose-start): fewer repetitions, one more each week.
+LOW_START_REPS = 3
+LOW_REP_STEP = 1
+#: Holds of strength exercises start shorter and grow by this much a week up to the library's hold.
+HOLD_STEP = 2
+#: Strength exercises build to this many sets before moving to their harder version.
+STRENGTH_SETS = 2
+#: The longest walk in one go when standing hurts (split bouts).
+SPLIT_BOUT_MINUTES = 5
 #: Seconds to get into position for each exercise, counted in the session time (practical choice).
 TRANSITION_SECONDS = 15
 
@@ -174,10 +213,12 @@ AEROBIC_MINUTES_RANGE = (0, 120)
 WEEKS_RANGE = (1, 12)
 
 #: Slot patterns per phase: which kind of exercise each next slot of a session takes, in order.
+#: Roles: ``movement`` (easy mobility), ``core`` (a front exercise with its back partner, or a back exercise),
+#: ``strength`` (side or leg strength), ``stretch``. The second line of roles is only used when time allows.
 PATTERNS: dict[str, tuple[str, ...]] = {
-    "acute": ("mobility", "stretch"),
-    "recovering": ("mobility", "core", "stretch", "core", "stretch", "mobility", "self-massage"),
-    "maintenance": ("mobility", "strengthen", "stretch", "strengthen", "stretch", "strengthen", "self-massage"),
+    "acute": ("movement", "stretch", "movement", "stretch", "stretch", "movement"),
+    "recovering": ("movement", "core", "strength", "stretch", "stretch"),
+    "maintenance": ("movement", "core", "strength", "stretch", "strength", "stretch"),
 }
 
 
@@ -223,6 +264,7 @@ class Profile:
     aerobic: str = "walking"
     aerobic_minutes_now: int = 10
     aerobic_days_now: int = 2
+    low_dose: bool = False
 
     def __post_init__(self) -> None:
         if self.phase not in PHASES:
@@ -235,6 +277,8 @@ class Profile:
             raise ProfileError(f"aerobic must be one of {', '.join(AEROBIC)}, got {self.aerobic!r}")
         _check_int("aerobic_minutes_now", self.aerobic_minutes_now, *AEROBIC_MINUTES_RANGE)
         _check_int("aerobic_days_now", self.aerobic_days_now, 0, 7)
+        if not isinstance(self.low_dose, bool):
+            raise ProfileError(f"low_dose must be True or False, got {self.low_dose!r}")
         # Tuples keep the profile hashable (and a list given by a caller is not silently shared).
         object.__setattr__(self, "aggravated_by", tuple(self.aggravated_by))
         object.__setattr__(self, "equipment", tuple(self.equipment))
@@ -257,6 +301,7 @@ class PhaseSuggestion:
     phase: str
     reason: str
     keys: tuple[str, ...] = ("qaseem2017",)
+    low_dose: bool = False
 
 
 def suggest_phase(weeks_since_onset: float, pain_today: int, settling: bool) -> PhaseSuggestion:
@@ -278,11 +323,17 @@ def suggest_phase(weeks_since_onset: float, pain_today: int, settling: bool) -> 
         phase, why = "recovering", f"the pain started {ACUTE_WEEKS} to {CHRONIC_WEEKS} weeks ago"
     else:
         phase, why = "maintenance", f"the pain started more than {CHRONIC_WEEKS} weeks ago"
-    if pain_today >= HIGH_PAIN and phase != "acute":
-        phase, why = "acute", f"{why}, but your pain today is high ({pain_today} out of 10), so start gently"
-    elif not settling and phase != "acute":
-        phase = PHASES[PHASES.index(phase) - 1]
-        why = f"{why}, but it is not settling yet, so one step gentler"
+    irritable = pain_today >= HIGH_PAIN or not settling
+    if irritable and phase != "acute":
+        # How long the pain has lasted sets the kind of plan; how irritable it is today sets the dose
+        # (graded activity, evidence brief 13): strength work and walking stay, at a low dose.
+        phase = "recovering"
+        today = f"your pain today is high ({pain_today} out of 10)" if pain_today >= HIGH_PAIN \
+            else "it is not settling yet"
+        why = (f"{why}, and {today}, so strength work and walking start at a low dose and rise by a "
+               "planned step each week")
+        return PhaseSuggestion(phase, f"Suggested: {phase} at a low dose, because {why}.",
+                               ("qaseem2017", "macedo2010"), True)
     return PhaseSuggestion(phase, f"Suggested: {phase}, because {why}.")
 
 
@@ -366,6 +417,7 @@ class PlanItem:
     reasons: tuple[tuple[str, str], ...]   # (rule id, plain sentence) for each rule that put it here
     paired_with: str | None = None
     target_reps: int | None = None
+    replaces: str | None = None        # the easier exercise this one took over from (rule progress-harder)
 
     @property
     def why(self) -> str:
@@ -380,7 +432,7 @@ class PlanItem:
         if self.sets > 1:
             parts.append(f"{self.sets} sets of {count}" if self.reps is not None else f"{self.sets} times")
         elif self.reps is not None:
-            parts.append(f"{count} times")
+            parts.append({1: "once", 2: "twice"}.get(count, f"{count} times"))
         if self.hold_seconds:
             parts.append(f"hold {self.hold_seconds} s")
         if self.per_side:
@@ -423,6 +475,7 @@ class AerobicItem:
     minutes: int
     rules: tuple[str, ...]
     why: str
+    bouts: int = 1                     # the minutes split into this many short walks (standing hurts)
 
     @property
     def library_url(self) -> str:
@@ -483,6 +536,7 @@ class Plan:
     weeks: tuple[Week, ...]
     notes: tuple[str, ...] = ()
     left_out: tuple[LeftOut, ...] = ()
+    screen: safety.ScreenResult | None = None   # the passed screen this plan came from
     blocked: bool = field(default=False, init=False)
 
     @property
@@ -538,85 +592,101 @@ class Blocked:
 # --------------------------------------------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=4)
-def _library_at(path: Path | None):
-    from backcourse.library.model import load_library
-
-    return load_library(path)
-
-
 def default_library():
-    """The course's exercise library (data/exercises.yaml), read once per process."""
-    return _library_at(None)
+    """The course's exercise library, as the checked plain export (data/exercises.json), read once per process."""
+    return plain.default_library()
 
 
 def _needs(ex) -> frozenset[str]:
-    return frozenset(ex.equipment) - {"none"}
+    """Equipment an exercise really needs: a mat is comfort (rule ``floor-space``), floor space is enough."""
+    return frozenset(ex.equipment) - {"none"} - COMFORT_EQUIPMENT
 
 
 def _kind(ex, phase: str) -> str | None:
-    """The slot kind an exercise fills in ``phase`` (None: the phase's rule does not use it)."""
+    """The role an exercise fills in ``phase`` (None: the phase's rule does not use it)."""
     category = ex.category
-    if category == "aerobic":
+    if category in ("aerobic", "self-massage"):
         return None
+    if category == "mobility":
+        return "movement" if not (phase == "acute" and ex.loaded) else None
+    if category == "stretch":
+        return "stretch" if not (phase == "acute" and ex.loaded) else None
+    # strengthen
     if phase == "acute":
-        return category if category in ("stretch", "mobility") and not ex.loaded else None
-    if phase == "recovering":
-        if category == "strengthen":
-            core = ex.core_role in ("front", "back", "side")
-            return "core" if core and ex.isometric and set(ex.spine_motion) <= {"neutral"} else None
-        return category
-    return category
+        return None
+    if ex.core_role in ("front", "back"):
+        if phase == "recovering" and not (ex.isometric and set(ex.spine_motion) <= {"neutral"}):
+            return None
+        return "core"
+    return "strength"
 
 
 PHASE_RULE = {"acute": "acute-gentle", "recovering": "recovering-core", "maintenance": "maintenance-balance"}
 _WHY_PHASE = {
     ("acute", "stretch"): "A gentle stretch: while pain is new, keep moving without loading your back.",
-    ("acute", "mobility"): "Easy movement: while pain is new, keep moving without loading your back.",
+    ("acute", "movement"): "Easy movement: while pain is new, keep moving without loading your back.",
     ("recovering", "core"): "Core work that holds your back still, added now that your pain is settling.",
-    ("recovering", "stretch"): "Stretching stays in the plan next to the new core work.",
-    ("recovering", "mobility"): "Easy movement stays in the plan next to the new core work.",
-    ("recovering", "self-massage"): "Self-massage for comfort next to the new core work.",
-    ("maintenance", "strengthen"): "Strength work, balanced with stretching and built up slowly.",
-    ("maintenance", "stretch"): "Stretching balances the strength work (on its own it helps least).",
-    ("maintenance", "mobility"): "Easy movement to warm up and balance the strength work.",
-    ("maintenance", "self-massage"): "Self-massage for comfort next to the strength work.",
+    ("recovering", "strength"): "Side or leg strength, started small now that your pain is settling.",
+    ("recovering", "stretch"): "A stretch for comfort as your pain settles.",
+    ("recovering", "movement"): "Easy movement to warm up as your pain settles.",
+    ("maintenance", "core"): "Core strength, built up slowly.",
+    ("maintenance", "strength"): "Strength work for your legs and hips, built up slowly.",
+    ("maintenance", "stretch"): "A stretch next to the strength work (stretching on its own helps least).",
+    ("maintenance", "movement"): "Easy movement to warm up before the strength work.",
 }
 
 
+def _eligible(ex, profile: Profile) -> tuple[str | None, LeftOut | None]:
+    """(role, None) when the plan may use ``ex``; (None, why not) otherwise."""
+    if ex.use_with_care:
+        return None, LeftOut(ex.id, ex.name, None, "needs care and coaching, so the plan never picks it for you")
+    if getattr(ex, "kind", "exercise") == "class":
+        return None, LeftOut(ex.id, ex.name, None,
+                             "a class you can join if you like; the plan schedules single exercises")
+    kind = _kind(ex, profile.phase) if profile.phase in ex.phases else None
+    bad_motion = sorted(set(ex.spine_motion) & profile.excluded_motions)
+    missing = sorted(_needs(ex) - profile.equipment_available)
+    if kind is None:
+        return None, LeftOut(ex.id, ex.name, PHASE_RULE[profile.phase], f"not part of the {profile.phase} plan")
+    if bad_motion or ex.position in profile.excluded_positions:
+        what = ", ".join(bad_motion) if bad_motion else f"{ex.position} position"
+        return None, LeftOut(ex.id, ex.name, "leave-out-aggravating", f"uses {what}, which you said hurts")
+    if missing:
+        return None, LeftOut(ex.id, ex.name, "equipment-at-hand", f"needs {', '.join(missing)}")
+    return kind, None
+
+
 def _classify(library, profile: Profile) -> tuple[dict[str, list], list, list[LeftOut]]:
-    """Split the library into slot pools for the phase, aerobic exercises, and what is left out (with why)."""
+    """Split the library into role pools for the phase, aerobic exercises, and what is left out (with why).
+
+    An exercise that is the harder version of another eligible exercise of the same role waits for it
+    (rule ``progress-harder``): it enters the plan when the easier one reaches its full dose.
+    """
     pools: dict[str, list] = {}
     aerobic: list = []
     left_out: list[LeftOut] = []
-    motions, positions = profile.excluded_motions, profile.excluded_positions
-    have = profile.equipment_available
+    roles: dict[str, str] = {}
     for ex in library.exercises.values():
-        bad_motion = sorted(set(ex.spine_motion) & motions)
-        missing = sorted(_needs(ex) - have)
-        if ex.use_with_care:
-            left_out.append(LeftOut(ex.id, ex.name, None,
-                                    "needs care and coaching, so the plan never picks it for you"))
-            continue
         if ex.category == "aerobic":
             aerobic.append(ex)
             continue
-        if getattr(ex, "kind", "exercise") == "class":
-            left_out.append(LeftOut(ex.id, ex.name, None,
-                                    "a class you can join if you like; the plan schedules single exercises"))
-            continue
-        kind = _kind(ex, profile.phase) if profile.phase in ex.phases else None
-        if kind is None:
-            left_out.append(LeftOut(ex.id, ex.name, PHASE_RULE[profile.phase],
-                                    f"not part of the {profile.phase} plan"))
-        elif bad_motion or ex.position in positions:
-            what = ", ".join(bad_motion) if bad_motion else f"{ex.position} position"
-            left_out.append(LeftOut(ex.id, ex.name, "leave-out-aggravating", f"uses {what}, which you said hurts"))
-        elif missing:
-            left_out.append(LeftOut(ex.id, ex.name, "equipment-at-hand", f"needs {', '.join(missing)}"))
+        kind, why_not = _eligible(ex, profile)
+        if why_not is not None:
+            left_out.append(why_not)
         else:
-            pools.setdefault(kind, []).append(ex)
+            roles[ex.id] = kind
+    waiting = {h for ex_id in roles for h in _harder_of(library, ex_id, roles)}
+    for ex_id, kind in roles.items():
+        if ex_id not in waiting:
+            pools.setdefault(kind, []).append(library.exercises[ex_id])
     return pools, aerobic, left_out
+
+
+def _harder_of(library, ex_id: str, roles: Mapping[str, str]) -> list[str]:
+    """The eligible harder versions of an exercise that keep its role (and its core role, for pairing)."""
+    ex = library.exercises[ex_id]
+    return [h for h in getattr(ex, "harder", ()) if h in roles and roles[h] == roles[ex_id]
+            and library.exercises[h].core_role == ex.core_role]
 
 
 def _find_aerobic(aerobic: Sequence, activity: str):
@@ -632,31 +702,113 @@ def _find_aerobic(aerobic: Sequence, activity: str):
     return None
 
 
-def _item(ex, profile: Profile, reps: int | None, paired_with: str | None, partner_name: str | None,
-          front: bool) -> PlanItem:
-    dose = ex.dose
-    kind = _kind(ex, profile.phase)
-    rules = [PHASE_RULE[profile.phase]]
-    why = [(PHASE_RULE[profile.phase], _WHY_PHASE[(profile.phase, kind)])]
+# --- Doses ----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DoseNow:
+    """This week's dose of one exercise: repetitions, hold (seconds, if it has one) and sets."""
+
+    reps: int | None
+    hold: int | None
+    sets: int
+
+
+def dose_seconds(ex, dose: DoseNow) -> int:
+    """Seconds to do ``dose`` of ``ex`` once: a shorter hold makes each repetition shorter by the same time."""
+    d = ex.dose
+    per_rep = d.seconds_per_rep - ((d.hold_seconds or 0) - (dose.hold or 0)) if d.hold_seconds else d.seconds_per_rep
+    return plain.dose_seconds(d.minutes, dose.reps, dose.sets, per_rep, d.per_side, d.rest_seconds)
+
+
+def full_dose(ex) -> DoseNow:
+    """The dose an exercise builds to: the library's, and for strength work at least :data:`STRENGTH_SETS` sets."""
+    d = ex.dose
+    sets = max(d.sets, STRENGTH_SETS) if ex.category == "strengthen" else d.sets
+    return DoseNow(d.reps, d.hold_seconds, sets)
+
+
+def first_dose(ex, low: bool = False) -> DoseNow:
+    """Week 1: few repetitions (fewer at a low-dose start), shorter holds for strength work, one set."""
+    d = ex.dose
+    reps = None if d.reps is None else min(LOW_START_REPS if low else START_REPS, d.reps)
+    hold = d.hold_seconds
+    if hold and ex.category == "strengthen":
+        hold = max(-(-hold // 2), hold - 2 * HOLD_STEP)
+    return DoseNow(reps, hold, 1)
+
+
+def next_dose(ex, now: DoseNow, low: bool = False) -> DoseNow | None:
+    """One planned step up: repetitions first, then the hold, then sets; None when the full dose is reached."""
+    top = full_dose(ex)
+    if now.reps is not None and top.reps is not None and now.reps < top.reps:
+        return DoseNow(min(top.reps, now.reps + (LOW_REP_STEP if low else REP_STEP)), now.hold, now.sets)
+    if now.hold is not None and top.hold is not None and now.hold < top.hold:
+        return DoseNow(now.reps, min(top.hold, now.hold + HOLD_STEP), now.sets)
+    if now.sets < top.sets:
+        return DoseNow(now.reps, now.hold, now.sets + 1)
+    return None
+
+
+def previous_dose(ex, now: DoseNow, low: bool = False) -> DoseNow:
+    """One step down (a flare-up, or worse pain the next day): sets first, then the hold, then repetitions."""
+    first = first_dose(ex, low)
+    if now.sets > 1:
+        return DoseNow(now.reps, now.hold, now.sets - 1)
+    if now.hold is not None and first.hold is not None and now.hold > first.hold:
+        return DoseNow(now.reps, max(first.hold, now.hold - HOLD_STEP), now.sets)
+    if now.reps is not None and now.reps > 1:
+        return DoseNow(max(1, now.reps - (LOW_REP_STEP if low else REP_STEP)), now.hold, now.sets)
+    return now
+
+
+def dose_words(dose: DoseNow, per_side: bool = False) -> str:
+    """A dose in words: "2 sets of 5, hold 6 s, each side"."""
+    parts = []
+    if dose.reps is not None:
+        count = {1: "once", 2: "twice"}.get(dose.reps, f"{dose.reps} times")
+        parts.append(f"{dose.sets} sets of {dose.reps}" if dose.sets > 1 else count)
+    if dose.hold:
+        parts.append(f"hold {dose.hold} s")
+    if per_side:
+        parts.append("each side")
+    return ", ".join(parts)
+
+
+def _item(ex, profile: Profile, dose: DoseNow, kind: str, paired_with: str | None, partner_name: str | None,
+          front: bool, replaces: tuple[str, str] | None) -> PlanItem:
+    phase_rule = PHASE_RULE[profile.phase]
+    rules = [phase_rule, "session-size"]
+    why = [(phase_rule, _WHY_PHASE[(profile.phase, kind)])]
+    if replaces:
+        rules.append("progress-harder")
+        why.append(("progress-harder", f"Moved on from {replaces[1]}: you reached its full dose."))
     if paired_with:
         rules.append("pair-front-back")
         why.append(("pair-front-back", f"Paired with {partner_name}: " + (
             "each tummy exercise comes with a back exercise." if front else "the back exercise that balances it.")))
-    if reps is not None:
+    top = full_dose(ex)
+    if dose.reps is not None:
         rules.append("reps-by-pain")
-        if dose.reps is not None and reps < dose.reps:
-            why.append(("reps-by-pain", f"{reps} times for now: add 1 or 2 only if your pain is no worse the next day."))
+        if profile.low_dose:
+            rules.append("low-dose-start")
+        if dose != top:
+            why.append(("reps-by-pain", f"{dose_words(dose, ex.dose.per_side).capitalize()} for now, building "
+                                        f"to {dose_words(top, ex.dose.per_side)} on a planned schedule."))
         else:
-            why.append(("reps-by-pain", f"{reps} times is the full dose: keep it while your pain stays settled."))
+            why.append(("reps-by-pain", "This is the full dose: keep it while your pain stays settled."))
     if profile.aggravated_by:
         rules.append("leave-out-aggravating")
     if _needs(ex):
         rules.append("equipment-at-hand")
+    if "mat" in ex.equipment:
+        rules.append("floor-space")
     rules += ["fits-time", "variety"]
     return PlanItem(
-        exercise_id=ex.id, name=ex.name, category=ex.category, core_role=ex.core_role, sets=dose.sets, reps=reps,
-        hold_seconds=dose.hold_seconds, per_side=dose.per_side, seconds=int(dose.session_seconds(reps)),
-        rules=tuple(rules), reasons=tuple(why), paired_with=paired_with, target_reps=dose.reps,
+        exercise_id=ex.id, name=ex.name, category=ex.category, core_role=ex.core_role, sets=dose.sets,
+        reps=dose.reps, hold_seconds=dose.hold, per_side=ex.dose.per_side, seconds=dose_seconds(ex, dose),
+        rules=tuple(rules), reasons=tuple(why), paired_with=paired_with, target_reps=top.reps,
+        replaces=replaces[0] if replaces else None,
     )
 
 
@@ -668,69 +820,149 @@ def _rotated(pool: Sequence, session_index: int, sessions: int) -> list:
     return list(pool[start:]) + list(pool[:start])
 
 
-def _fill_session(pools: dict[str, list], profile: Profile, reps_now: Mapping[str, int | None],
-                  session_index: int) -> list[tuple[Any, int | None, str | None, str | None, bool]]:
-    """Choose a session's exercises slot by slot while the session fits the time (greedy, deterministic)."""
+def _fill_session(pools: Mapping[str, list], profile: Profile, seconds: Mapping[str, int], session_index: int,
+                  used_days: Mapping[str, int]) -> list[tuple[Any, str, str | None, str | None, bool]]:
+    """Choose a session's exercises role by role while it fits the time and stays 3 to 6 exercises.
+
+    Deterministic and greedy. An exercise is used on at most its library's days a week; a front-core
+    exercise only comes with a back partner (``pair-front-back``).
+    """
     budget = profile.minutes_per_session * 60
     used = 0
-    chosen: list[tuple[Any, int | None, str | None, str | None, bool]] = []
+    chosen: list[tuple[Any, str, str | None, str | None, bool]] = []
     taken: set[str] = set()
     rotated = {kind: _rotated(pool, session_index, profile.sessions_per_week) for kind, pool in pools.items()}
-    # Back-extensor partners may come from any pool of the phase, strengthening first.
-    order = ("core", "strengthen", "mobility", "stretch", "self-massage")
-    backs = [ex for kind in order for ex in rotated.get(kind, []) if ex.core_role == "back"]
 
-    seconds = {ex.id: int(ex.dose.session_seconds(reps_now[ex.id])) + TRANSITION_SECONDS
-               for pool in pools.values() for ex in pool}
+    def free(ex) -> bool:
+        return ex.id not in taken and used_days.get(ex.id, 0) < ex.dose.days_per_week
 
     def cost(ex) -> int:
-        return seconds[ex.id]
+        return seconds[ex.id] + TRANSITION_SECONDS
 
-    fronts = [ex for kind in order for ex in rotated.get(kind, []) if ex.core_role == "front"]
-
-    def reserved(ex) -> bool:
-        """A back exercise is kept free while a front exercise that fits still needs it as a partner."""
-        if ex.core_role != "back":
-            return False
-        return any(f.id not in taken and used + seconds[f.id] + seconds[ex.id] <= budget for f in fronts)
-
-    pattern = PATTERNS[profile.phase]
-    while True:
-        added = False
-        for kind in pattern:
-            for ex in rotated.get(kind, []):
-                if ex.id in taken or used + cost(ex) > budget or reserved(ex):
+    for kind in PATTERNS[profile.phase]:
+        if len(chosen) >= MAX_ITEMS:
+            break
+        if kind == "core":
+            pool = rotated.get("core", [])
+            backs = [b for b in pool if b.core_role == "back"]
+            placed = False
+            for ex in pool:
+                if ex.core_role != "front" or not free(ex) or len(chosen) + 2 > MAX_ITEMS:
                     continue
-                if ex.core_role == "front":
-                    partner = next((b for b in backs if b.id not in taken and b.id != ex.id
-                                    and used + cost(ex) + cost(b) <= budget), None)
-                    if partner is None:
-                        continue
-                    chosen.append((ex, reps_now[ex.id], partner.id, partner.name, True))
-                    chosen.append((partner, reps_now[partner.id], ex.id, ex.name, False))
+                partner = next((b for b in backs if free(b) and used + cost(ex) + cost(b) <= budget), None)
+                if partner is not None:
+                    chosen += [(ex, kind, partner.id, partner.name, True), (partner, kind, ex.id, ex.name, False)]
                     taken.update((ex.id, partner.id))
                     used += cost(ex) + cost(partner)
-                else:
-                    chosen.append((ex, reps_now[ex.id], None, None, False))
-                    taken.add(ex.id)
-                    used += cost(ex)
-                added = True
+                    placed = True
+                    break
+            if placed:
+                continue
+            pool = backs   # no pair fits: a back exercise alone
+        else:
+            pool = rotated.get(kind, [])
+        for ex in pool:
+            if free(ex) and ex.core_role != "front" and used + cost(ex) <= budget:
+                chosen.append((ex, kind, None, None, False))
+                taken.add(ex.id)
+                used += cost(ex)
                 break
-        if not added:
-            return chosen
+    return chosen
+
+
+# --- Aerobic --------------------------------------------------------------------------------------------------
+
+
+def _aerobic_choice(aerobic_pool: Sequence, profile: Profile, left_out: list[LeftOut]) -> tuple[Any, Any, list[str]]:
+    """(preferred activity or None, walking, notes): every plan has aerobic activity (``aerobic-every-plan``).
+
+    Swimming is allowed from the start (water takes weight off the back); cycling counts as sitting.
+    Walking is always there: it takes the days the preferred activity cannot have.
+    """
+    notes: list[str] = []
+    walking = _find_aerobic(aerobic_pool, "walking")
+    preferred = None if profile.aerobic == "walking" else _find_aerobic(aerobic_pool, profile.aerobic)
+    if profile.aerobic != "walking":
+        problem = None
+        if preferred is None:
+            problem = f"The exercise library has no {profile.aerobic} entry"
+        else:
+            missing = sorted(_needs(preferred) - profile.equipment_available)
+            motion = sorted(set(preferred.spine_motion) & profile.excluded_motions)
+            position = "seated" if preferred.position == "on-bike" else preferred.position
+            early_ok = profile.aerobic == "swimming"
+            if profile.phase not in preferred.phases and not early_ok:
+                problem = f"{preferred.name} is not in the library's {profile.phase} plan"
+                left_out.append(LeftOut(preferred.id, preferred.name, PHASE_RULE[profile.phase],
+                                        f"not part of the {profile.phase} plan"))
+            elif position in profile.excluded_positions or motion:
+                what = "sitting" if position == "seated" else "a position or movement"
+                problem = f"{preferred.name} uses {what} you said makes your pain worse"
+                left_out.append(LeftOut(preferred.id, preferred.name, "leave-out-aggravating",
+                                        f"uses {what} you said hurts"))
+            elif missing:
+                problem = f"{preferred.name} needs {', '.join(missing)}, which you did not tick"
+                left_out.append(LeftOut(preferred.id, preferred.name, "equipment-at-hand",
+                                        f"needs {', '.join(missing)}"))
+        if problem:
+            notes.append(f"{problem}, so your plan has walking instead.")
+            preferred = None
+    for ex in aerobic_pool:
+        if ex is not preferred and ex is not walking and all(lo.exercise_id != ex.id for lo in left_out):
+            left_out.append(LeftOut(ex.id, ex.name, "walk-build", f"you chose {profile.aerobic}"))
+    return preferred, walking, notes
+
+
+def _aerobic_days(aw: AerobicWeek, profile: Profile, preferred, walking, week_no: int) -> dict[int, AerobicItem]:
+    """This week's aerobic days: the preferred activity, with walking always offered while pain is new."""
+    days = spread_days(aw.days)
+    split = "standing" in profile.excluded_positions
+    out: dict[int, AerobicItem] = {}
+    base = (f"Week {week_no}: {aw.minutes} minutes on {_days(aw.days)}. It grows by up to "
+            f"{WALK_STEP_MINUTES} minutes and {WALK_STEP_DAYS} day a week, toward about "
+            f"{WALK_GOAL_MINUTES} minutes, {WALK_GOAL_DAYS} times a week.")
+    # In the acute phase walking keeps at least half the days even when another activity is preferred.
+    preferred_days = set()
+    if preferred is not None:
+        n = aw.days // 2 if profile.phase == "acute" else aw.days
+        preferred_days = set(days[:n]) if profile.phase != "acute" else set(days[1::2][:n])
+    for d in days:
+        ex = preferred if d in preferred_days else walking
+        if ex is None:
+            continue
+        bouts = 1
+        why = base
+        if ex is walking and split:
+            bouts = -(-aw.minutes // SPLIT_BOUT_MINUTES)
+            why += (f" Standing hurts, so split it into {bouts} short walks of up to {SPLIT_BOUT_MINUTES} "
+                    "minutes, with rests.") if bouts > 1 else ""
+        if ex is not walking:
+            why += f" {ex.name} follows the same build as walking."
+        elif profile.aerobic != "walking" and profile.phase == "acute" and preferred is not None:
+            why += " While pain is new, walking stays in the plan next to your chosen activity."
+        activity = "walking" if ex is walking else profile.aerobic
+        out[d] = AerobicItem(ex.id, ex.name, activity, aw.minutes, ("walk-build", "aerobic-every-plan"), why, bouts)
+    return out
+
+
+# --- The plan -------------------------------------------------------------------------------------------------
 
 
 def build_plan(profile: Profile, answers: Mapping[str, bool | None], clinician_cleared: bool = False, *,
-               start: date, weeks: int = 6, library=None) -> Plan | Blocked:
+               start: date, weeks: int = 6, library=None,
+               doses: Mapping[str, DoseNow] | None = None) -> Plan | Blocked:
     """Build the plan for ``profile``, or return :class:`Blocked` when the safety screen says no plan.
 
     ``answers`` are the learner's answers to :data:`backcourse.safety.QUESTIONS` (True = yes, False = no,
     None = not answered). ``start`` is the plan's first day (never "today" implicitly: the caller decides).
-    ``library`` defaults to the course's library.
+    ``library`` defaults to the course's library. The plan records the screen it came from. ``doses``
+    gives the first week's dose of some exercises (the weekly check-in's decisions); others start low.
     """
     screen = safety.check(answers, clinician_cleared)
     if not screen.clear:
         return Blocked(screen)
+    if doses is not None and not all(isinstance(d, DoseNow) for d in doses.values()):
+        raise ProfileError(f"doses must map exercise ids to DoseNow, got {doses!r}")
     if not isinstance(profile, Profile):
         raise ProfileError(f"profile must be a Profile, got {type(profile).__name__}")
     _check_int("weeks", weeks, *WEEKS_RANGE)
@@ -739,85 +971,86 @@ def build_plan(profile: Profile, answers: Mapping[str, bool | None], clinician_c
     library = default_library() if library is None else library
 
     pools, aerobic_pool, left_out = _classify(library, profile)
-    notes: list[str] = []
-    aerobic_ex = _find_aerobic(aerobic_pool, profile.aerobic)
-    aerobic_problem = None
-    if aerobic_ex is None:
-        aerobic_problem = f"The exercise library has no {profile.aerobic} entry, so your plan has no {profile.aerobic}."
-    else:
-        missing = sorted(_needs(aerobic_ex) - profile.equipment_available)
-        motion = sorted(set(aerobic_ex.spine_motion) & profile.excluded_motions)
-        if profile.phase not in aerobic_ex.phases:
-            aerobic_problem = (f"{aerobic_ex.name} is not in the library's {profile.phase} plan, so your plan has "
-                               f"no {profile.aerobic}. Choose walking instead.")
-            left_out.append(LeftOut(aerobic_ex.id, aerobic_ex.name, PHASE_RULE[profile.phase],
-                                    f"not part of the {profile.phase} plan"))
-        elif aerobic_ex.position in profile.excluded_positions or motion:
-            aerobic_problem = (f"{aerobic_ex.name} uses a position or movement you said makes your pain worse, so "
-                               "your plan has none. Choose another activity.")
-            left_out.append(LeftOut(aerobic_ex.id, aerobic_ex.name, "leave-out-aggravating",
-                                    "uses a position or movement you said hurts"))
-        elif missing:
-            aerobic_problem = (f"{aerobic_ex.name} needs {', '.join(missing)}, which you did not tick, so your plan "
-                               f"has no {profile.aerobic}. Tick it under equipment, or choose walking.")
-            left_out.append(LeftOut(aerobic_ex.id, aerobic_ex.name, "equipment-at-hand",
-                                    f"needs {', '.join(missing)}"))
-    if aerobic_problem:
-        notes.append(aerobic_problem)
-        aerobic_ex = None
-    for ex in aerobic_pool:
-        if ex is not aerobic_ex and all(lo.exercise_id != ex.id for lo in left_out):
-            left_out.append(LeftOut(ex.id, ex.name, "walk-build", f"you chose {profile.aerobic}"))
-
+    preferred, walking, notes = _aerobic_choice(aerobic_pool, profile, left_out)
     if not any(pools.values()):
         notes.append("No exercise in the library fits your answers (phase, movements that hurt, equipment). "
                      "Your plan has only the aerobic part.")
-    fronts = [ex for pool in pools.values() for ex in pool if ex.core_role == "front"]
-    if fronts and not any(ex.core_role == "back" for pool in pools.values() for ex in pool):
+    roles = {ex.id: kind for kind, pool in pools.items() for ex in pool}
+    core = pools.get("core", [])
+    if any(ex.core_role == "front" for ex in core) and not any(ex.core_role == "back" for ex in core):
         notes.append("Tummy (front core) exercises are left out: no back exercise fits your answers to pair them "
                      "with.")
+    # Eligible harder versions (waiting in no pool yet): their role is their easier version's.
+    eligible: dict[str, str] = {}
+    for ex in library.exercises.values():
+        if ex.category != "aerobic":
+            kind, why_not = _eligible(ex, profile)
+            if why_not is None:
+                eligible[ex.id] = kind
 
-    targets = {ex.id: ex.dose.reps for pool in pools.values() for ex in pool}
-    reps_now: dict[str, int | None] = {i: start_reps(t) for i, t in targets.items()}
+    low = profile.low_dose
+    dose: dict[str, DoseNow] = {ex.id: first_dose(library.exercises[ex.id], low)
+                                for pool in pools.values() for ex in pool}
+    for ex_id, given in (doses or {}).items():
+        if ex_id in dose:
+            dose[ex_id] = given
+    replaced: dict[str, tuple[str, str]] = {}   # harder id -> (easier id, easier name)
     session_days = spread_days(profile.sessions_per_week)
-    build = aerobic_build(profile.aerobic_minutes_now, profile.aerobic_days_now, weeks) if aerobic_ex else ()
+    build = aerobic_build(profile.aerobic_minutes_now, profile.aerobic_days_now, weeks) \
+        if (preferred or walking) else ()
 
     out_weeks = []
     made: dict[tuple, PlanItem] = {}   # the same exercise, dose and partner gives the same (frozen) item
+    short_note = False
     for w in range(weeks):
         week_no = w + 1
+        seconds = {i: dose_seconds(library.exercises[i], d) for i, d in dose.items()}
         sessions: dict[int, Session] = {}
+        used_days: dict[str, int] = {}
         for s, day_index in enumerate(session_days):
-            chosen = _fill_session(pools, profile, reps_now, s)
+            chosen = _fill_session(pools, profile, seconds, s, used_days)
             items = []
-            for ex, reps, pid, pname, front in chosen:
-                key = (ex.id, reps, pid, front)
+            for ex, kind, pid, pname, front in chosen:
+                used_days[ex.id] = used_days.get(ex.id, 0) + 1
+                key = (ex.id, dose[ex.id], pid, front, kind)
                 if key not in made:
-                    made[key] = _item(ex, profile, reps, pid, pname, front)
+                    made[key] = _item(ex, profile, dose[ex.id], kind, pid, pname, front, replaced.get(ex.id))
                 items.append(made[key])
-            items = tuple(items)
-            sessions[day_index] = Session(week_no, s + 1, items, profile.minutes_per_session * 60)
-        walks: dict[int, AerobicItem] = {}
+            sessions[day_index] = Session(week_no, s + 1, tuple(items), profile.minutes_per_session * 60)
+            if w == 0 and not short_note and items:
+                spare = profile.minutes_per_session * 60 - sessions[day_index].seconds
+                if spare >= 5 * 60 and len(items) >= MAX_ITEMS - 1 or spare >= 10 * 60:
+                    short_note = True
+                    notes.append(
+                        f"Your sessions take about {round(sessions[day_index].minutes)} minutes, less than the "
+                        f"{profile.minutes_per_session} you have: the plan keeps sessions to {MIN_ITEMS} to "
+                        f"{MAX_ITEMS} exercises that fit your answers. Use the spare time for a longer walk.")
         aw = build[w] if build else None
-        if aw is not None:
-            why = (f"Week {week_no}: {aw.minutes} minutes on {_days(aw.days)}. It grows by up to "
-                   f"{WALK_STEP_MINUTES} minutes and {WALK_STEP_DAYS} day a week, toward about "
-                   f"{WALK_GOAL_MINUTES} minutes, {WALK_GOAL_DAYS} times a week.")
-            if profile.aerobic != "walking":
-                why += f" {aerobic_ex.name} follows the same build as walking."
-            for day_index in spread_days(aw.days):
-                walks[day_index] = AerobicItem(aerobic_ex.id, aerobic_ex.name, profile.aerobic, aw.minutes,
-                                               ("walk-build",), why)
+        walks = _aerobic_days(aw, profile, preferred, walking, week_no) if aw is not None else {}
         days = tuple(
             Day(week_no, d, start + timedelta(days=7 * w + d), sessions.get(d), walks.get(d)) for d in range(7)
         )
         out_weeks.append(Week(week_no, days, aw))
-        # reps-by-pain: exercises done this week go up next week (assuming next-day pain did not rise).
-        done = {item.exercise_id for sess in sessions.values() for item in sess.items}
-        for ex_id in done:
-            if reps_now[ex_id] is not None:
-                reps_now[ex_id] = next_reps(reps_now[ex_id], False, targets[ex_id])
+        # Planned progression (reps-by-pain, progress-harder): exercises done this week step up next week;
+        # at the full dose an exercise hands over to its eligible harder version.
+        done = [item.exercise_id for sess in sessions.values() for item in sess.items]
+        for ex_id in dict.fromkeys(done):
+            ex = library.exercises[ex_id]
+            step = next_dose(ex, dose[ex_id], low)
+            if step is not None:
+                dose[ex_id] = step
+                continue
+            harder = [h for h in getattr(ex, "harder", ()) if eligible.get(h) == roles.get(ex_id)
+                      and library.exercises[h].core_role == ex.core_role and h not in roles]
+            if harder:
+                h = library.exercises[harder[0]]
+                kind = roles.pop(ex_id)
+                pool = pools[kind]
+                pool[pool.index(ex)] = h
+                roles[h.id] = kind
+                dose[h.id] = first_dose(h, low)
+                replaced[h.id] = (ex.id, ex.name)
 
     position = {ex_id: n for n, ex_id in enumerate(library.exercises)}
     left_out.sort(key=lambda lo: position[lo.exercise_id])
-    return Plan(profile, start, tuple(out_weeks), tuple(notes), tuple(left_out))
+    return Plan(profile, start, tuple(out_weeks), tuple(notes), tuple(left_out), screen)

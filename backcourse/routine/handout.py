@@ -54,8 +54,28 @@ _esc = html.escape
 _SVG_CACHE: dict[tuple[str, str], str] = {}
 
 
+def _drawable(library):
+    """The library the handout draws from: the checked (pydantic) one, whose exercises carry drawable poses."""
+    from backcourse.library import plain
+    from backcourse.library.model import default_library
+
+    return default_library() if library is None or isinstance(library, plain.Library) else library
+
+
+def _checked(ex):
+    """The checked (pydantic) record of an exercise given as plain data: only it carries a drawable pose."""
+    from backcourse.library import plain
+
+    if isinstance(ex, plain.Exercise):
+        from backcourse.library.model import default_library
+
+        return default_library().get(ex.id)
+    return ex
+
+
 def drawing_svg(ex) -> str:
     """The exercise's start-and-end drawing as inline SVG (no XML prologue), rendered once per process."""
+    ex = _checked(ex)
     key = (ex.id, repr(getattr(ex, "pose", None)))
     if key not in _SVG_CACHE:
         from backcourse.library.drawings import exercise_svg
@@ -69,7 +89,7 @@ def drawing_svg(ex) -> str:
 def drawing_alt(ex) -> str:
     from backcourse.library.drawings import alt_text
 
-    return alt_text(ex)
+    return alt_text(_checked(ex))
 
 
 def _svg_with_title(ex) -> str:
@@ -209,34 +229,61 @@ def notes_html(plan: Plan, links: bool = True) -> str:
     return "".join(parts)
 
 
-def plan_html(plan: Plan | Blocked, links: bool = True) -> str:
-    """The whole plan for the notebook: notes, then a table per week (week 1 open, the rest folded)."""
+def plan_html(plan: Plan | Blocked, links: bool = True, week: int | None = None) -> str:
+    """The plan for the notebook: notes, then a table per week (week 1 open, the rest folded).
+
+    ``week`` shows only that week (the app redraws one week at a time, so a change sends little HTML).
+    """
     if isinstance(plan, Blocked):
         return blocked_html(plan)
+    shown = plan.weeks if week is None else [w for w in plan.weeks if w.number == week]
     weeks = "".join(
-        f'<details{" open" if w.number == 1 else ""}><summary>Week {w.number} ({_esc(week_range(w))})</summary>'
-        f"{week_table_html(w, links)}</details>"
-        for w in plan.weeks
+        f'<details{" open" if w.number == (week or 1) else ""}><summary>Week {w.number} ({_esc(week_range(w))})'
+        f"</summary>{week_table_html(w, links)}</details>"
+        for w in shown
     )
     return f'{PLAN_CSS}<div class="routine-plan">{notes_html(plan, links)}{weeks}</div>'
 
 
 def gallery_html(plan: Plan, library, links: bool = True, steps: bool = False, css: bool = True) -> str:
     """Every exercise in the plan with its drawing (and, for the handout, its steps)."""
-    cards = []
-    for ex_id in plan.exercise_ids():
-        ex = library.get(ex_id)
-        name = _esc(ex.name)
-        if links:
-            name = f'<a href="{_esc(routine.LIBRARY_URL.format(id=ex.id))}">{name}</a>'
-        body = ""
-        if steps:
-            body = "<ol>" + "".join(f"<li>{_esc(s)}</li>" for s in ex.steps) + "</ol>"
-            if ex.cautions:
-                body += "<p><strong>Take care:</strong> " + _esc(" ".join(ex.cautions)) + "</p>"
-        cards.append(f'<figure class="routine-card"><div class="drawing">{_svg_with_title(ex)}</div>'
-                     f"<figcaption>{name}</figcaption>{body}</figure>")
+    cards = [card_html(library.get(ex_id), links, steps) for ex_id in plan.exercise_ids()]
     return f'{PLAN_CSS if css else ""}<div class="routine-gallery">{"".join(cards)}</div>'
+
+
+_ACTION_MARK = {"progress": "Step up", "hold": "Stay", "step back": "Step back"}
+
+
+def checkin_html(result) -> str:
+    """The weekly check-in as the learner reads it: notes first, then one line per exercise and walking."""
+    notes = "".join(f"<p>{_esc(n)}</p>" for n in result.notes)
+    rows = "".join(
+        f"<tr><th scope=\"row\">{_esc(d.name)}</th><td>{_esc(_ACTION_MARK.get(d.action, d.action))}</td>"
+        f"<td>{_esc(d.before)}</td><td>{_esc(d.after)}</td>"
+        f"<td>{_esc(d.reason[0].upper() + d.reason[1:])} <em>({_esc(routine.RULES[d.rule].title)})</em></td></tr>"
+        for d in result.decisions)
+    table = ("<table class=\"routine-checkin\"><thead><tr><th scope=\"col\">Exercise</th><th scope=\"col\">Next week"
+             "</th><th scope=\"col\">This week</th><th scope=\"col\">Next week's dose</th><th scope=\"col\">Why"
+             f"</th></tr></thead><tbody>{rows}</tbody></table>") if rows else ""
+    extra = f"<p><strong>{_esc(result.reassess)}</strong></p>" if result.reassess else ""
+    css = ("<style>.routine-checkin th, .routine-checkin td { text-align: left; vertical-align: top; }"
+           "</style>")
+    return (f'{PLAN_CSS}{css}<div class="routine-plan"><h4>Week {result.week} check-in</h4>{notes}{table}{extra}'
+            "</div>")
+
+
+def card_html(ex, links: bool = True, steps: bool = False) -> str:
+    """One exercise's card: drawing, name (linked to the library) and, for the handout, steps and cautions."""
+    name = _esc(ex.name)
+    if links:
+        name = f'<a href="{_esc(routine.LIBRARY_URL.format(id=ex.id))}">{name}</a>'
+    body = ""
+    if steps:
+        body = "<ol>" + "".join(f"<li>{_esc(s)}</li>" for s in ex.steps) + "</ol>"
+        if ex.cautions:
+            body += "<p><strong>Take care:</strong> " + _esc(" ".join(ex.cautions)) + "</p>"
+    return (f'<figure class="routine-card"><div class="drawing">{_svg_with_title(ex)}</div>'
+            f"<figcaption>{name}</figcaption>{body}</figure>")
 
 
 HANDOUT_CSS = """
@@ -281,7 +328,7 @@ ol { margin: .1rem 0 .1rem 1.2rem; padding: 0; }
 def handout_html(plan: Plan, library=None) -> str:
     """The printable handout: a cover page (profile, safety, how to progress), then one page per week, then a
     page with the steps of every exercise. Self-contained: CSS and drawings inline, no links to follow."""
-    library = routine.default_library() if library is None else library
+    library = _drawable(library)
     _require_plan(plan)
     first, last = plan.weeks[0].days[0].date, plan.weeks[-1].days[-1].date
     profile = "".join(f"<tr><th scope=\"row\">{_esc(k)}</th><td>{_esc(v)}</td></tr>"
@@ -380,7 +427,7 @@ def _safety_html() -> str:
 
 def handout_markdown(plan: Plan, library=None) -> str:
     """The handout as Markdown: the same content as the HTML, drawings embedded as data URIs."""
-    library = routine.default_library() if library is None else library
+    library = _drawable(library)
     _require_plan(plan)
     first, last = plan.weeks[0].days[0].date, plan.weeks[-1].days[-1].date
     out = ["# My back routine", "",
@@ -511,6 +558,8 @@ def _require_plan(plan) -> None:
         raise ExportError(f"There is no plan to save: {plan.message}")
     if not isinstance(plan, Plan):
         raise ExportError(f"expected a Plan, got {type(plan).__name__}")
+    if plan.screen is None or not plan.screen.clear:
+        raise ExportError("This plan has no passed safety screen, so it cannot be saved: build it again.")
 
 
 def write_file(path: Path | str, data: str | bytes, overwrite: bool = False) -> Path:
@@ -544,7 +593,7 @@ def write_exports(plan: Plan, folder: Path | str, name: str = "my-back-routine",
             "These files already exist: " + ", ".join(existing)
             + ". Choose another name or folder, or allow overwriting."
         )
-    library = routine.default_library() if library is None else library
+    library = _drawable(library)
     contents = {
         "html": handout_html(plan, library),
         "md": handout_markdown(plan, library),

@@ -8,12 +8,14 @@ is shown until every one has a yes or no. The plan redraws on every change.
 
 from __future__ import annotations
 
-from datetime import date
+import os
+import re
+from datetime import date, timedelta
 from pathlib import Path
 
 import ipywidgets as widgets
 
-from backcourse import safety
+from backcourse import REPO_ROOT, safety
 from backcourse.routine import handout
 from backcourse.routine import engine as routine
 from backcourse.routine.engine import Blocked, Profile, ProfileError
@@ -23,6 +25,45 @@ _WIDE = widgets.Layout(width="auto")
 PHASE_BUTTONS = {"acute": "Gentle (acute)", "recovering": "Recovering", "maintenance": "Keep strong"}
 _STYLE = {"description_width": "initial"}
 
+#: Set when the book is built (and in tests): the notebook then uses a fixed first day and the book's links.
+BOOK_ENV = "BACKCOURSE_DIARY_SAMPLE"
+#: The fixed first day of the book's worked example (a Monday).
+BOOK_START = date(2026, 1, 5)
+
+
+def first_day(today: date | None = None) -> date:
+    """The plan's default first day: the next Monday from today (the fixed book date when the book is built)."""
+    if os.environ.get(BOOK_ENV):
+        return BOOK_START
+    today = date.today() if today is None else today
+    return today + timedelta(days=7 - today.weekday())
+
+
+def book_prefix(root: Path = REPO_ROOT) -> str:
+    """Where the plan's links to the book's pages point, seen from notebooks/.
+
+    In the built book the pages sit beside the notebook (``../book/``). When a learner runs the notebook in
+    JupyterLab, the online book (``html.baseurl`` in _config.yml) if there is one, else the local build
+    (``../_build/html/book/``) if it was built, else the chapter's Markdown source, which JupyterLab opens:
+    never a link to a missing file.
+    """
+    if os.environ.get(BOOK_ENV):
+        return "../book/"
+    config = (root / "_config.yml").read_text(encoding="utf-8") if (root / "_config.yml").is_file() else ""
+    match = re.search(r"^\s+baseurl:\s*['\"]?(https?://[^\s'\"]+)", config, flags=re.M)
+    if match:
+        return match.group(1).rstrip("/") + "/book/"
+    if (root / "_build" / "html" / "book").is_dir():
+        return "../_build/html/book/"
+    return "../book/"
+
+
+def book_links(text: str, prefix: str | None = None) -> str:
+    """Point the plan's ``../book/<page>.html#anchor`` links at :func:`book_prefix` (``.md`` without a build)."""
+    prefix = book_prefix() if prefix is None else prefix
+    if prefix == "../book/" and not os.environ.get(BOOK_ENV):
+        return re.sub(r'href="\.\./book/([\w-]+)\.html(#[^"]*)?"', r'href="../book/\1.md"', text)
+    return text.replace('href="../book/', f'href="{prefix}')
 
 
 class RoutineApp:
@@ -32,9 +73,12 @@ class RoutineApp:
     changes; the learner can pick another). ``folder`` is where the take-home files go by default.
     """
 
-    def __init__(self, start: date, library=None, profile: Profile | None = None, weeks: int = 6,
-                 folder: str = "~/back-routine"):
+    def __init__(self, start: date | None = None, library=None, profile: Profile | None = None, weeks: int = 6,
+                 folder: str = "~/back-routine", plan_file: Path | str | None = None):
         self.library = routine.default_library() if library is None else library
+        start = first_day() if start is None else start
+        #: Where "Save" also keeps the plan for the weekly check-in (beside the diary), if given.
+        self.plan_file = None if plan_file is None else Path(plan_file).expanduser()
         profile = profile or Profile(equipment=("mat",))
         self.plan: routine.Plan | Blocked | None = None
         self.error: str | None = None
@@ -100,8 +144,16 @@ class RoutineApp:
             widgets.HBox([self.start, self.weeks]),
         ])
 
-        # 3. The plan, redrawn on every change.
+        # 3. The plan, redrawn on every change: one week at a time (a change sends little HTML).
+        self.week = widgets.Dropdown(options=[("Week 1", 1)], value=1, description="Show week", style=_STYLE)
         self.output = widgets.HTML()
+        # The chart and the drawings change less often than the week's table: each is its own widget, and a
+        # widget whose text is unchanged sends nothing to the browser.
+        self.chart = widgets.HTML()
+        # One widget per exercise card, made once: a change that swaps exercises sends only the new cards.
+        self.gallery = widgets.GridBox(layout=widgets.Layout(
+            grid_template_columns="repeat(auto-fill, minmax(10rem, 1fr))", grid_gap="0.6rem"))
+        self._cards: dict[str, widgets.HTML] = {}
 
         # 4. Take-home files.
         self.folder = widgets.Text(value=folder, description="Save in folder", style=_STYLE)
@@ -116,12 +168,13 @@ class RoutineApp:
         ])
 
         self.view = widgets.VBox([self.safety_box, self.profile_box, widgets.HTML("<h3>3. Your plan</h3>"),
-                                  self.output, self.save_box])
+                                  self.week, self.output, widgets.HTML("<h4>Minutes each week</h4>"), self.chart,
+                                  widgets.HTML("<h4>Your exercises</h4>"), self.gallery, self.save_box])
         self.view.add_class("routine-app")
 
         controls = [*self.questions.values(), self.cleared, self.phase, *self.aggravators.values(),
                     *self.equipment.values(), self.minutes, self.sessions, self.aerobic, self.aerobic_minutes,
-                    self.aerobic_days, self.start, self.weeks]
+                    self.aerobic_days, self.start, self.weeks, self.week]
         for control in controls:
             control.observe(self._changed, names="value")
         for control in (self.weeks_since, self.pain_today, self.settling):
@@ -162,7 +215,7 @@ class RoutineApp:
             self._suggested = None
             return
         self._suggested = s.phase
-        self.suggestion.value = f'{s.reason} <a href="{routine.RULES_URL}">How this works</a>'
+        self.suggestion.value = book_links(f'{s.reason} <a href="{routine.RULES_URL}">How this works</a>')
 
     def _use_suggestion(self, _button=None) -> None:
         if self._suggested:
@@ -177,22 +230,41 @@ class RoutineApp:
                 raise ProfileError("First day: pick a date for the plan to start")
             self.plan = routine.build_plan(profile, self.answers(), self.cleared.value, start=self.start.value,
                                            weeks=self.weeks.value, library=self.library)
+            options = [(f"Week {n}", n) for n in range(1, self.weeks.value + 1)]
+            if self.week.options != tuple(options):
+                keep = min(self.week.value or 1, self.weeks.value)
+                with self.week.hold_trait_notifications():
+                    self.week.unobserve(self._changed, names="value")
+                    self.week.options = options
+                    self.week.value = keep
+                    self.week.observe(self._changed, names="value")
         except ProfileError as exc:
             self.plan, self.error = None, str(exc)
             self.output.value = f'<div class="routine-blocked" role="alert">{handout._esc(self.error)}</div>'
+            self.chart.value = ""
+            self.gallery.children = ()
             return
         self.output.value = self.render(self.plan)
+        if isinstance(self.plan, Blocked):
+            self.chart.value = ""
+            self.gallery.children = ()
+        else:
+            self.chart.value = handout.chart_svg(self.plan)
+            self.gallery.children = tuple(self._card(i) for i in self.plan.exercise_ids())
         self.save.disabled = isinstance(self.plan, Blocked)
+
+    def _card(self, ex_id: str) -> widgets.HTML:
+        if ex_id not in self._cards:
+            card = book_links(handout.card_html(self.library.get(ex_id)))
+            self._cards[ex_id] = widgets.HTML(f'<div class="routine-gallery" style="display:block">{card}</div>')
+        return self._cards[ex_id]
 
     def render(self, plan) -> str:
         if isinstance(plan, Blocked):
             return handout.blocked_html(plan)
         # what the learner answered (issue 16), never a bare "no warning signs"; the plan came from this screen
-        screen = safety.check(self.answers(), self.cleared.value)
-        return (f'<p>{handout._esc(safety.cleared_message(screen))}</p>' + safety.pain_rule_html()
-                + handout.plan_html(plan)
-                + "<h4>Minutes each week</h4>" + handout.chart_svg(plan)
-                + "<h4>Your exercises</h4>" + handout.gallery_html(plan, self.library))
+        return book_links(f'<p>{handout._esc(safety.cleared_message(plan.screen))}</p>' + safety.pain_rule_html()
+                          + handout.plan_html(plan, week=self.week.value))
 
     def _save(self, _button=None) -> None:
         if not isinstance(self.plan, routine.Plan):
@@ -204,6 +276,16 @@ class RoutineApp:
         except (FileExistsError, handout.ExportError, OSError) as exc:
             self.save_status.value = f'<span role="alert">Not saved. {handout._esc(str(exc))}</span>'
             return
+        if self.plan_file is not None:
+            from backcourse.routine import checkin
+
+            try:
+                checkin.save_plan(self.plan, self.plan_file, overwrite=self.overwrite.value)
+            except (FileExistsError, checkin.CheckInError, OSError) as exc:
+                self.save_status.value = (f'<span role="alert">Handout saved, plan for the check-in not saved. '
+                                          f'{handout._esc(str(exc))}</span>')
+                return
+            paths = {**paths, "plan": self.plan_file}
         names = ", ".join(p.name for p in paths.values())
         self.save_status.value = f"Saved {handout._esc(names)} in {handout._esc(str(paths['html'].parent))}."
 

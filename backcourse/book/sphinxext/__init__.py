@@ -12,8 +12,10 @@ from backcourse.book.sphinxext import chapters  # chapter-table directive, learn
 from backcourse.book.sphinxext import launch  # launch buttons only on .ipynb pages (chapters' buttons would open raw .md files)
 from backcourse.book.sphinxext import bibstyle  # pybtex style 'course': author-year labels, the same for a source on every page
 from backcourse.book.sphinxext import htmlfixes  # fixes to Sphinx's HTML found by the browser tests (repeated scripts, citation roles)
+from backcourse.book.sphinxext import booklinks  # notebooks' links to the book's address become relative links in the book
 from backcourse.book.sphinxext import safety  # emergency, red-flags, pain-rule, first-days: from backcourse.safety
 from backcourse.book.sphinxext import review  # "Page last reviewed ... next review due" on every page
+from backcourse.book.sphinxext import selfcheck  # self-check boxes read "Question N", numbered on each page
 from backcourse.book.sphinxext import library  # exercise-index and exercise-library directives, drawn from data/exercises.yaml
 
 
@@ -24,6 +26,8 @@ def setup(app):
     bibstyle.setup(app)
     htmlfixes.setup(app)
     library.setup(app)
+    booklinks.setup(app)
     safety.setup(app)
     review.setup(app)
+    selfcheck.setup(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "0.1"}

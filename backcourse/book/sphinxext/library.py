@@ -138,7 +138,7 @@ def facts_line(ex: exlib.Exercise) -> str:
         f"**{exlib.label(ex.category).capitalize()}**" + (f" ({ex.kind})" if ex.kind != "exercise" else ""),
         f"core: {exlib.label(ex.core_role)}",
         exlib.label(ex.position),
-        f"needs: {_join(needs)}",
+        f"needs: {_join(needs)}" + (f" ({_join([exlib.label(c) for c in ex.comfort])} for comfort)" if ex.comfort else ""),
         f"phases: {_join(ex.phases)}",
     ]
     return " · ".join(parts)

@@ -1,0 +1,200 @@
+"""The weekly check-in: the diary of a plan week decides next week, with a readable reason for each change.
+
+Diaries here are built by hand (and by hypothesis) from the diary's own Entry records, so the expected
+decisions follow from the rules in the module docstring, not from the code's output."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from backcourse import safety
+from backcourse.diary.store import Entry
+from backcourse.routine import checkin, engine
+from backcourse.routine.checkin import HOLD, PROGRESS, STEP_BACK, check_in
+from backcourse.routine.engine import Plan, Profile, build_plan
+
+START = date(2026, 1, 5)   # a Monday
+
+
+def make_plan(**kw) -> Plan:
+    plan = build_plan(Profile(**kw), safety.all_no(), start=START, weeks=6)
+    assert isinstance(plan, Plan)
+    return plan
+
+
+PLAN = make_plan(phase="recovering", minutes_per_session=15)
+
+
+def full_week(plan: Plan, week: int, pain: int = 3, after_pain: int | None = None, flare: bool = False,
+              walk: bool = True) -> list[Entry]:
+    """A diary where every planned session and walk of ``week`` was done; pain each day ``pain``, and on the
+    days after sessions ``after_pain``; two calm weeks before it give the usual level."""
+    entries = []
+    w = plan.weeks[week - 1]
+    first = w.days[0].date
+    for n in range(14, 0, -1):
+        entries.append(Entry(first - timedelta(days=n), pain))
+    session_days = {d.date for d in w.days if d.session}
+    for d in w.days + (engine.Day(week, 7, first + timedelta(days=7), None, None),):
+        p = after_pain if after_pain is not None and d.date - timedelta(days=1) in session_days else pain
+        done = tuple(i.exercise_id for i in d.session.items) if d.session else ()
+        walked = d.aerobic.minutes if (d.aerobic and walk) else None
+        entries.append(Entry(d.date, p, exercises=done, minutes_walked=walked, flare_up=flare and d.index == 2))
+    return entries
+
+
+def test_a_full_calm_week_steps_every_exercise_up_once():
+    result = check_in(PLAN, full_week(PLAN, 1), 1)
+    ex = [d for d in result.decisions if d.exercise_id != "walking"]
+    assert ex and all(d.action in (PROGRESS, HOLD) for d in ex)
+    assert any(d.action == PROGRESS for d in ex)
+    walking = next(d for d in result.decisions if d.exercise_id == "walking")
+    assert walking.action == PROGRESS and result.walking.minutes == PLAN.weeks[0].aerobic.minutes + 5
+
+
+def test_worse_next_day_pain_steps_back_and_never_up():
+    two = make_plan(phase="recovering", sessions_per_week=2)
+    result = check_in(two, full_week(two, 2, pain=3, after_pain=6), 2)
+    assert not result.flare_up and all(d.action != PROGRESS for d in result.decisions)
+    assert any(d.action == STEP_BACK and "day after" in d.reason for d in result.decisions)
+
+
+def test_flare_up_steps_back_and_repeats_the_warning_signs():
+    result = check_in(PLAN, full_week(PLAN, 2, flare=True), 2)
+    assert result.flare_up and all(d.action != PROGRESS for d in result.decisions)
+    assert any(d.rule == "flare-up" for d in result.decisions)
+    assert "get help" in result.lines[0]
+
+
+def test_no_entries_holds_and_says_so():
+    result = check_in(PLAN, [], 3)
+    assert all(d.action == HOLD for d in result.decisions)
+    assert "No diary entries for week 3" in result.lines[0]
+
+
+def test_skipped_sessions_hold():
+    entries = [e if not e.exercises else Entry(e.date, e.pain) for e in full_week(PLAN, 1)]
+    result = check_in(PLAN, entries, 1)
+    ex = [d for d in result.decisions if d.exercise_id != "walking"]
+    assert all(d.action == HOLD and "0 of" in d.reason for d in ex)
+
+
+def test_red_flag_in_the_diary_blocks_the_next_plan():
+    entries = full_week(PLAN, 1)
+    entries[-3] = Entry(entries[-3].date, 4, tags=("red-flag",))
+    result = check_in(PLAN, entries, 1)
+    assert result.blocked
+    assert isinstance(checkin.next_plan(PLAN, result), engine.Blocked)
+
+
+def test_activity_goal_drop_holds_progress():
+    goals = [(START - timedelta(days=3), "carry shopping", 6), (START + timedelta(days=5), "carry shopping", 3)]
+    result = check_in(PLAN, full_week(PLAN, 1), 1, goals=goals)
+    assert all(d.action != PROGRESS for d in result.decisions)
+    assert any("carry shopping" in n for n in result.notes)
+
+
+def test_reassess_after_two_settled_weeks():
+    acute = make_plan(phase="acute")
+    result = check_in(acute, full_week(acute, 2, pain=2), 2)
+    assert result.reassess and "recovering" in result.reassess
+
+
+def test_next_plan_uses_the_decided_doses():
+    result = check_in(PLAN, full_week(PLAN, 1), 1)
+    nxt = checkin.next_plan(PLAN, result)
+    assert isinstance(nxt, Plan) and nxt.start == START + timedelta(days=7) and len(nxt.weeks) == 5
+    first = {i.exercise_id: engine.DoseNow(i.reps, i.hold_seconds, i.sets) for s in nxt.weeks[0].sessions
+             for i in s.items}
+    for ex_id, dose in first.items():
+        if ex_id in result.doses:
+            assert dose == result.doses[ex_id]
+
+
+def test_save_and_load_the_plan_next_to_the_diary(tmp_path):
+    path = checkin.plan_path(tmp_path / "pain-diary.csv")
+    assert path == tmp_path / checkin.PLAN_FILE
+    checkin.save_plan(PLAN, path)
+    with pytest.raises(FileExistsError):
+        checkin.save_plan(PLAN, path)         # never overwrites silently
+    data = json.loads(path.read_text())
+    assert data["screen"]["status"] == "clear" and data["profile"]["phase"] == "recovering"
+    assert checkin.load_plan(path) == PLAN
+
+
+def test_a_plan_without_a_screen_is_refused(tmp_path):
+    from dataclasses import replace
+    bare = replace(PLAN, screen=None)
+    with pytest.raises(checkin.CheckInError, match="screen"):
+        checkin.save_plan(bare, tmp_path / "p.json")
+    with pytest.raises(checkin.CheckInError, match="screen"):
+        check_in(bare, [], 1)
+    from backcourse.routine import handout
+    with pytest.raises(handout.ExportError, match="screen"):
+        handout.plan_csv(bare)
+
+
+# --- properties ---------------------------------------------------------------------------------------------
+
+days_strategy = st.lists(
+    st.tuples(st.integers(0, 20), st.integers(0, 10), st.booleans(), st.booleans(), st.integers(0, 60)),
+    max_size=21)
+profiles = st.sampled_from([PLAN, make_plan(phase="acute"), make_plan(phase="maintenance", sessions_per_week=5),
+                            make_plan(phase="recovering", low_dose=True)])
+
+
+def diary_from(plan, week, rows):
+    first = plan.weeks[week - 1].days[0].date - timedelta(days=7)
+    out = []
+    for offset, pain, did, flare, walked in rows:
+        d = first + timedelta(days=offset)
+        session = next((x.session for x in plan.days if x.date == d and x.session), None)
+        done = tuple(i.exercise_id for i in session.items) if (session and did) else ()
+        out.append(Entry(d, pain, exercises=done, flare_up=flare, minutes_walked=walked))
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(profiles, st.integers(1, 6), days_strategy)
+def test_check_in_properties(plan, week, rows):
+    entries = diary_from(plan, week, rows)
+    result = check_in(plan, entries, week)
+    assert result == check_in(plan, list(reversed(entries)), week)     # deterministic, order-free
+    first = plan.weeks[week - 1].days[0].date
+    this_week = [e for e in entries if first <= e.date <= first + timedelta(days=6)]
+    before = [e.pain for e in entries if first - timedelta(days=14) <= e.date < first]
+    now = {i.exercise_id: engine.DoseNow(i.reps, i.hold_seconds, i.sets)
+           for s in plan.weeks[week - 1].sessions for i in s.items}
+    lib = engine.default_library()
+    flare = any(e.flare_up for e in this_week)   # (a marked flare-up; several high days also count)
+    for d in result.decisions:
+        assert d.line.startswith(d.name) and d.rule in engine.RULES
+        if flare:
+            assert d.action != PROGRESS                                   # a flare-up never progresses
+    for ex_id, new in result.doses.items():
+        old = now[ex_id]
+        up = engine.next_dose(lib.get(ex_id), old, plan.profile.low_dose)
+        assert new in (old, up, engine.previous_dose(lib.get(ex_id), old, plan.profile.low_dose))  # one step
+    if before and this_week:
+        # never raises a dose after a week whose next-day pain rose past the rule
+        usual = sorted(before)[len(before) // 2] if len(before) % 2 else None
+        session_days = {x.date for x in plan.weeks[week - 1].days if x.session}
+        if usual is not None:
+            rose = any(e.pain >= usual + checkin.PAIN_RISE for e in entries
+                       if e.date - timedelta(days=1) in session_days
+                       and any(x.exercises for x in entries if x.date == e.date - timedelta(days=1)))
+            if rose:
+                raised = [i for i, nd in result.doses.items() if nd != now[i] and nd == engine.next_dose(
+                    lib.get(i), now[i], plan.profile.low_dose)]
+                done_days = {i: [x.date for x in entries if i in x.exercises and x.date in session_days]
+                             for i in raised}
+                for i in raised:
+                    assert not any(e.pain >= usual + checkin.PAIN_RISE for e in entries
+                                   if e.date - timedelta(days=1) in done_days[i])
+    if not this_week:
+        assert all(d.action == HOLD for d in result.decisions)
