@@ -333,23 +333,20 @@ def block_html(block: Block) -> str:
 
 
 def block_markdown(block: Block, myst: bool = True) -> str:
-    """The block's body as Markdown. ``myst`` adds citations and the link to the safety page (book only)."""
-    lines = []
-    lead = block.lead
-    if myst and block.sources:
-        cite = "{cite:p}`" + ",".join(block.sources) + "`"
-        lead = f"{lead} {cite}" if lead else ""
-    if lead:
-        lines += [lead, ""]
+    """The block's body as Markdown. ``myst`` adds the link to the safety page and the sources (book only).
+
+    The sources come last, on their own line, so a frightened reader meets the advice before any citation.
+    """
+    lines = [block.lead, ""] if block.lead else []
     lines += [f"- {i}" for i in block.items]
     if block.items:
-        if myst and block.sources and not block.lead:
-            lines[-1] += " {cite:p}`" + ",".join(block.sources) + "`"
         lines.append("")
     for c in block.close:
         lines += [c, ""]
     if block.link:
         lines += [f"**{block.link}**" if not myst else f"**{block.link}** See {{doc}}`{SAFETY_DOC}`.", ""]
+    if myst and block.sources:
+        lines += ["Sources: {cite:p}`" + ",".join(block.sources) + "`", ""]
     return "\n".join(lines).strip() + "\n"
 
 

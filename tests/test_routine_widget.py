@@ -125,6 +125,7 @@ def test_a_yes_with_clearance_is_said_back_not_called_no_warning_signs(app):
     app.questions["cancer"].value = True
     app.cleared.value = True
     assert "cleared you" in app.output.value and safety.CLEAR_MESSAGE not in app.output.value
+    # what was answered, in the words of the warning-sign list (safety.cleared_message names each sign)
     assert handout._esc(safety.QUESTIONS_BY_ID["cancer"].plain) in app.output.value
 
 

@@ -316,7 +316,7 @@ ol { margin: .1rem 0 .1rem 1.2rem; padding: 0; }
 .week-grid td.thumb svg { max-height: 2.2rem; }
 .week-grid .day { text-align: center; width: 2.7rem; }
 .week-grid td.why { font-size: .85em; }
-.week .stop { font-size: .85em; padding: .25rem .5rem; }
+.week .stop, .cover .stop { font-size: .85em; padding: .25rem .5rem; }
 .profile th { width: 11rem; }
 @page { size: A4; margin: 12mm; }
 @media print {
