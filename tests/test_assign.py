@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from backcourse.teach import assign
-from conftest import ROOT
+from build_support import ROOT
 
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 # The course ships with its addresses unset (see "WHERE THE COURSE LIVES" in _config.yml); the link tests give

@@ -6,7 +6,7 @@ import re
 
 import yaml
 
-from conftest import ROOT
+from build_support import ROOT
 
 
 def toc_files() -> list[str]:

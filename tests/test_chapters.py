@@ -16,7 +16,7 @@ from backcourse import evidence  # noqa: E402
 from backcourse.book import figures
 from backcourse.book import pages
 from backcourse.book.readability import CHAPTER_LIMITS, prose_blocks, strip_front_matter  # noqa: E402
-from conftest import ROOT  # noqa: E402
+from build_support import ROOT  # noqa: E402
 
 CHAPTERS = list(CHAPTER_LIMITS)  # start-here, why-backs-hurt, phases, walking-and-core, safety, evidence
 SELF_CHECK = "Check your understanding"

@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 from backcourse.book import edition
-from conftest import ANSI, ROOT, SPHINX_PROBLEM, KERNEL_NOISE
+from build_support import ANSI, ROOT, SPHINX_PROBLEM, KERNEL_NOISE
 
 FENCE = re.compile(
     r"^(?P<fence>`{3,}|:{3,})\{(?P<kind>exercise|solution)\}[^\n]*\n(?P<body>.*?)^(?P=fence)[ \t]*$",

@@ -31,7 +31,7 @@ from backcourse.library.model import (
     LibraryError,
     load_library,
 )
-from conftest import ROOT
+from build_support import ROOT
 
 DATA = ROOT / "data" / "exercises.yaml"
 

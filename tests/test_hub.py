@@ -29,7 +29,7 @@ import pytest
 import yaml
 
 from backcourse.teach.hubclient import Learner, code_cells, wait_for_hub
-from conftest import ROOT
+from build_support import ROOT
 
 HUB_VENV = ROOT / ".venv-hub"
 PORT = int(os.environ.get("BACKCOURSE_TEST_HUB_PORT", "18050"))

@@ -15,7 +15,7 @@ import yaml
 
 from backcourse.book import pages
 from backcourse.book.sphinxext.chapters import format_minutes, toc_pages, toc_parts
-from conftest import ROOT
+from build_support import ROOT
 
 #: The parts a learner works through; every page in them must carry a learning block.
 COURSE_PARTS = ("Start here", "Understanding your back", "Moving again", "Your plan and your diary")

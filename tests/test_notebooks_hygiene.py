@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import ROOT
+from build_support import ROOT
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 

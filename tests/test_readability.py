@@ -9,7 +9,7 @@ import pytest
 
 from backcourse.book import readability
 from backcourse.book.readability import CHAPTER_LIMITS, grade, plain_text, prose, prose_blocks
-from conftest import ROOT
+from build_support import ROOT
 
 
 # --- Stripping markup ------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from build_support import ROOT
 
 pytestmark = pytest.mark.build
 
