@@ -6,8 +6,6 @@ course, so the palette and the matplotlib settings live in one place.
 
 from __future__ import annotations
 
-import matplotlib
-
 # Okabe & Ito's palette, safe for the common forms of colour blindness.
 PALETTE = {
     "black": "#000000",
@@ -31,8 +29,9 @@ RC_PARAMS = {
     "axes.labelsize": 11,
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "axes.prop_cycle": matplotlib.cycler(
-        color=[PALETTE[k] for k in ("blue", "orange", "green", "vermillion", "purple", "sky", "yellow")]
+    # As text (matplotlib parses it), so the palette can be imported where matplotlib is absent (the live builder).
+    "axes.prop_cycle": "cycler(color={!r})".format(
+        [PALETTE[k] for k in ("blue", "orange", "green", "vermillion", "purple", "sky", "yellow")]
     ),
     "legend.frameon": False,
     # Stable ids inside SVG output, so re-running a notebook gives the same file.
@@ -46,6 +45,8 @@ def use_course_style(svg: bool = True) -> None:
 
     Called once at the top of every notebook. Outside IPython only the matplotlib settings change.
     """
+    import matplotlib
+
     matplotlib.rcParams.update(RC_PARAMS)
     if not svg:
         return

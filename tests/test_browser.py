@@ -27,12 +27,15 @@ from browser_support import (
     BookServer,
     alt_problem,
     built_pages,
+    cold_load,
     describe_failures,
     format_axe,
     link_problems,
     open_page,
+    over_budget,
     remote_resources_in_css,
     remote_resources_in_html,
+    svg_font_sizes,
     toc_pages,
 )
 
@@ -417,3 +420,183 @@ def test_html_fixes_keep_widget_scripts_only_where_a_widget_shows(has_view):
     context = {"body": body, "script_files": list(scripts)}
     drop_unused_widget_state(app, "p", "page.html", context, None)
     assert context["script_files"] == (scripts if has_view else scripts[:1])
+
+
+# --- The reader's experience (issue 17): drawers, dark mode, head, print, weight, chart text ---------------------
+
+# A dark-mode reader: the theme reads the mode from localStorage before it paints.
+DARK_MODE_SCRIPT = "localStorage.setItem('mode', 'dark'); localStorage.setItem('theme', 'dark');"
+MIN_CHART_TEXT_PX = 11
+
+
+@pytest.fixture(scope="session")
+def dark_context(browser, site):
+    context = browser.new_context(viewport={"width": PHONE, "height": VIEWPORT_HEIGHT}, color_scheme="dark",
+                                  service_workers="block", reduced_motion="reduce")
+    context.add_init_script(DARK_MODE_SCRIPT)
+    yield context
+    context.close()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_accessibility_scan_in_dark_mode(page, dark_context, site):
+    record = open_page(dark_context, site, page, PHONE)
+    assert not record.axe_violations, (
+        f"axe-core in dark mode on {page}:\n{format_axe(record.axe_violations)}"
+    )
+
+
+@pytest.mark.parametrize("width", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_chapters_button_opens_the_chapter_list_and_its_links_work(width, browser, site):
+    """☰ in the article header: on a phone it opens the chapter drawer; on a desktop it hides and shows the
+    chapter column. Either way a chapter link in it then opens that chapter."""
+    context = browser.new_context(viewport={"width": width, "height": VIEWPORT_HEIGHT})
+    tab = context.new_page()
+    try:
+        tab.goto(site.base + "book/start-here.html", wait_until="load")
+        button = tab.locator(".bd-header-article .primary-toggle")
+        assert button.count() == 1 and button.is_visible(), "no visible ☰ button in the article header"
+        assert tab.locator(".primary-toggle").count() == 1, "a second (hidden) ☰ button would take the theme's wiring"
+        if width < 992:
+            button.click()
+            drawer = tab.locator("#pst-primary-sidebar-modal")
+            drawer.wait_for(state="visible", timeout=3000)
+            assert tab.evaluate("document.querySelector('#pst-primary-sidebar-modal').open"), "drawer did not open"
+            link = drawer.locator("nav.bd-docs-nav a.reference", has_text="Safety").first
+        else:
+            sidebar = tab.locator("#pst-primary-sidebar")
+            assert sidebar.is_visible()
+            button.click()
+            tab.wait_for_function("document.querySelector('#pst-primary-sidebar').classList.contains('pst-sidebar-hidden')", timeout=3000)
+            button.click()
+            tab.wait_for_function("!document.querySelector('#pst-primary-sidebar').classList.contains('pst-sidebar-hidden')", timeout=3000)
+            link = sidebar.locator("nav.bd-docs-nav a.reference", has_text="Safety").first
+        link.click()
+        tab.wait_for_url("**/book/safety.html", timeout=5000)
+    finally:
+        context.close()
+
+
+def test_contents_button_opens_the_page_contents_on_a_phone(browser, site):
+    context = browser.new_context(viewport={"width": PHONE, "height": VIEWPORT_HEIGHT})
+    tab = context.new_page()
+    try:
+        tab.goto(site.base + "book/why-backs-hurt.html", wait_until="load")
+        button = tab.locator(".bd-header-article .secondary-toggle")
+        assert button.is_visible(), "no visible ☷ button in the article header"
+        button.click()
+        drawer = tab.locator("#pst-secondary-sidebar-modal")
+        drawer.wait_for(state="visible", timeout=3000)
+        link = drawer.locator("nav a.nav-link").nth(1)
+        target = link.get_attribute("href")
+        link.click()
+        tab.wait_for_function(f"location.hash === {json.dumps(target)}", timeout=3000)
+    finally:
+        context.close()
+
+
+def test_desktop_has_no_empty_top_bar_and_one_search_box(browser, site):
+    context = browser.new_context(viewport={"width": DESKTOP, "height": VIEWPORT_HEIGHT})
+    tab = context.new_page()
+    try:
+        tab.goto(site.base + "book/intro.html", wait_until="load")
+        header = tab.evaluate("() => { const h = document.querySelector('header.bd-header');"
+                              " return h ? h.getBoundingClientRect().height : 0; }")
+        fields = tab.locator(".search-button-field:visible").count()
+    finally:
+        context.close()
+    assert header == 0, f"a {header:.0f} px top bar above the page"
+    assert fields == 1, f"{fields} visible search boxes"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_head_has_one_viewport_tag_and_a_description(page, book):
+    text = (book.html / page).read_text(encoding="utf-8")
+    head = text[: text.find("</head>")]
+    viewports = head.count('name="viewport"')
+    assert viewports == 1, f"{page}: {viewports} viewport tags"
+    description = re.search(r'<meta name="description" content="([^"]*)"', head)
+    assert description and len(description.group(1)) >= 20, f"{page}: no meaningful meta description"
+
+
+def test_landing_title_names_the_course_once_and_root_index_is_a_page(book):
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    title = re.search(r"<title>(.*?)</title>", (book.html / "book" / "intro.html").read_text(encoding="utf-8")).group(1)
+    assert html.unescape(title).count(config["title"]) == 1, title
+    root = (book.html / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<html lang="\w+"', root) and "<title>" in root and '<a href="book/intro.html"' in root, root
+
+
+def test_every_page_has_a_print_button(book):
+    missing = [p for p in PAGES if 'class="btn btn-sm course-print' not in (book.html / p).read_text(encoding="utf-8")]
+    assert not missing, f"pages without the Print button: {missing}"
+
+
+def test_printed_routine_shows_every_week_and_no_code(browser, site):
+    """Emulates printing after the page's beforeprint handler ran: every week visible, one per page, no code."""
+    context = browser.new_context(viewport={"width": DESKTOP, "height": VIEWPORT_HEIGHT})
+    tab = context.new_page()
+    try:
+        tab.goto(site.base + "notebooks/build-your-routine.html", wait_until="load")
+        weeks = tab.locator(".routine-plan details:has(table.routine-week)").count()
+        tab.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+        tab.emulate_media(media="print")
+        shown = tab.evaluate("""() => Array.from(document.querySelectorAll('.routine-plan table.routine-week'))
+            .filter(t => t.getBoundingClientRect().height > 0).length""")
+        breaks = tab.evaluate("""() => Array.from(document.querySelectorAll('.routine-plan details + details'))
+            .filter(d => getComputedStyle(d).breakBefore === 'page').length""")
+        code = tab.evaluate("""() => Array.from(document.querySelectorAll('.cell_input, div.highlight pre'))
+            .filter(e => !e.closest('.cell_output') && e.getBoundingClientRect().height > 0).length""")
+        pdf = tab.pdf(format="A4")
+    finally:
+        context.close()
+    assert weeks >= 4, f"the routine page shows {weeks} weeks"
+    assert shown == weeks, f"printing shows {shown} of {weeks} weeks"
+    assert breaks >= weeks - 1, f"only {breaks} page breaks between {weeks} weeks"
+    assert code == 0, f"{code} code blocks would print"
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    assert len(PdfReader(BytesIO(pdf)).pages) >= weeks, "fewer printed pages than weeks"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_weight_within_budget(page, browser, site):
+    """A first visit (empty cache) at phone width: bytes, requests and load time within BUDGET."""
+    cost = cold_load(browser, site, page, PHONE)
+    problems = over_budget(cost)
+    assert not problems, f"{page}: " + "; ".join(problems)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_chart_text_is_readable_on_a_phone(page, visit, site):
+    """The smallest text of every SVG figure, as drawn at 375 px, is at least 11 CSS px."""
+    small = []
+    for src, width in visit(page, PHONE).dom.get("svgImages", []):
+        target = site.file_for(src)
+        if target is None or not target.is_file() or width <= 0:
+            continue
+        viewbox_width, sizes = svg_font_sizes(target.read_text(encoding="utf-8"))
+        if viewbox_width and sizes and min(sizes) * width / viewbox_width < MIN_CHART_TEXT_PX - 0.05:
+            small.append(f"{src.rsplit('/', 1)[-1]}: {min(sizes) * width / viewbox_width:.1f} px")
+    assert not small, f"{page}: chart text under {MIN_CHART_TEXT_PX} px at {PHONE} px:\n" + "\n".join(small)
+
+
+@pytest.mark.parametrize(("words", "expected"), [("sciatica", "book/glossary.html"),
+                                                  ("slipped disc", "book/why-backs-hurt.html")])
+def test_search_finds_lay_words_and_snippets_skip_the_buttons(words, expected, context_for, site):
+    tab = context_for(DESKTOP).new_page()
+    try:
+        tab.goto(site.base + "search.html?q=" + words.replace(" ", "+"), wait_until="load")
+        tab.wait_for_function(
+            "() => { const s = document.querySelector('#search-results .search-summary');"
+            " return s && /finished|did not match/i.test(s.textContent); }", timeout=20_000)
+        tab.wait_for_timeout(500)
+        hits = tab.eval_on_selector_all("#search-results ul.search li a", "els => els.map(a => a.href)")
+        snippets = tab.eval_on_selector_all("#search-results ul.search li p.context", "els => els.map(p => p.textContent)")
+    finally:
+        tab.close()
+    found = [h.removeprefix(site.base).split("#")[0].split("?")[0] for h in hits]
+    assert expected in found, f"searching {words!r} found {found}"
+    assert not [s for s in snippets if s.lstrip().startswith((".pdf", ".md", "Print", "Repository"))], snippets

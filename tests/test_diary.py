@@ -123,9 +123,9 @@ def test_save_leaves_no_temporary_files(tmp_path):
 
 def test_stale_temp_files_from_a_killed_writer_are_cleaned_on_next_save(tmp_path):
     path = tmp_path / "d.csv"
-    (tmp_path / ".d.csv.abc123.tmp").write_text("half a diary")
+    (tmp_path / ".d.csv.bc-abc12345.tmp").write_text("half a diary")
     add(path, entry())
-    assert not (tmp_path / ".d.csv.abc123.tmp").exists()
+    assert not (tmp_path / ".d.csv.bc-abc12345.tmp").exists()
 
 
 def test_undo_removes_the_entry_this_notebook_saved_not_a_later_one(tmp_path):
@@ -288,7 +288,7 @@ def test_export_refuses_to_overwrite_unless_asked(tmp_path):
     d.add(entry(), today=TODAY)
     out = tmp_path / "copy.json"
     d.export(out)
-    with pytest.raises(FileExistsError, match="overwrite=True"):
+    with pytest.raises(FileExistsError, match="allow replacing it"):
         d.export(out)
     d.add(entry(pain=9), today=TODAY)
     d.export(out, overwrite=True)
@@ -306,7 +306,7 @@ def test_export_then_import_gives_the_same_diary(tmp_path, suffix):
         entry(date=date(2025, 4, 1), pain=10, notes="Ünïcödé ✓ 😀"),
     ]
     src = diary.Diary.at(tmp_path / "src.csv", known_ids=KNOWN)
-    diary.write_diary(src.path, entries)
+    diary.write_diary(src.path, entries, known_ids=KNOWN, today=TODAY)
     out = src.export(tmp_path / f"export{suffix}")
     dest = diary.Diary.at(tmp_path / "dest.csv", known_ids=KNOWN)
     report = dest.import_file(out, today=TODAY)

@@ -29,7 +29,7 @@ WRITER = textwrap.dedent(
     new = [diary.Entry(date=date(2020, 1, 1) + timedelta(days=i % 1500), pain=i % 11, notes="new, " + "x" * 50)
            for i in range(n)]
     print("start", flush=True)
-    diary.write_diary(path, new)
+    diary.write_diary(path, new, known_ids=())
     print("done", flush=True)
     """
 )
@@ -79,7 +79,7 @@ def wait_for_pause(proc: subprocess.Popen, point: str) -> None:
 def test_writer_killed_at_each_point_of_a_save_leaves_old_or_new_diary(tmp_path, point, expect):
     path = tmp_path / "d.csv"
     old = old_diary()
-    diary.write_diary(path, old)
+    diary.write_diary(path, old, known_ids=KNOWN)
     proc = start_writer(path, 200, pause=point)
     try:
         wait_for_pause(proc, point)
@@ -105,7 +105,7 @@ def test_writer_killed_at_each_point_of_a_save_leaves_old_or_new_diary(tmp_path,
 def test_writer_killed_at_random_moments_never_leaves_a_broken_diary(tmp_path):
     path = tmp_path / "d.csv"
     old = old_diary()
-    diary.write_diary(path, old)
+    diary.write_diary(path, old, known_ids=KNOWN)
     rng = random.Random(6)
     outcomes = set()
     for _ in range(4):

@@ -46,7 +46,7 @@ diaries = st.lists(entries_st, max_size=8)
 def test_valid_diary_survives_save_then_load(entries):
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "d.csv"
-        diary.write_diary(path, entries)
+        diary.write_diary(path, entries, known_ids=KNOWN, today=TODAY)
         assert diary.read_diary(path) == entries
 
 
@@ -55,7 +55,7 @@ def test_valid_diary_survives_save_then_load(entries):
 def test_valid_diary_survives_export_then_import(entries, suffix):
     with tempfile.TemporaryDirectory() as tmp:
         src = diary.Diary.at(Path(tmp) / "src.csv", known_ids=KNOWN)
-        diary.write_diary(src.path, entries)
+        diary.write_diary(src.path, entries, known_ids=KNOWN, today=TODAY)
         exported = src.export(Path(tmp) / f"copy{suffix}")
         dest = diary.Diary.at(Path(tmp) / "dest.csv", known_ids=KNOWN)
         report = dest.import_file(exported, today=TODAY)
@@ -90,7 +90,7 @@ def test_bad_rows_are_refused_and_never_corrupt_the_diary(entries, bad, notes):
     field, value = bad
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "d.csv"
-        diary.write_diary(path, entries)
+        diary.write_diary(path, entries, known_ids=KNOWN, today=TODAY)
         before = path.read_bytes()
         row = diary.entry_to_row(Entry(date=date(2025, 5, 1), pain=3, notes=notes))
         row[field] = value

@@ -103,7 +103,7 @@ def test_bad_input_shows_a_clear_message_and_writes_nothing(learner_home):
     app.pain.value = 5
     app.minutes.value = "-20"
     assert app.save() is None
-    assert "Not saved" in app.message.value and "minutes_walked" in app.message.value and "-20" in app.message.value
+    assert "Not saved" in app.message.value and "Walked (minutes)" in app.message.value and "-20" in app.message.value
     app.minutes.value = ""
     app.date.value = date(2025, 7, 1)
     assert app.save() is None and "future" in app.message.value
@@ -144,3 +144,96 @@ def test_export_report_and_import_buttons(learner_home, tmp_path):
     app.file_path.value = str(tmp_path / "report.pdf")
     app.report_button.click()
     assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")
+
+
+# --- Issue 12: the notebook as a learner uses it ----------------------------------------------------------------
+
+
+def test_a_second_entry_with_the_same_pain_can_be_saved(learner_home):
+    app = DiaryApp(open_diary(known_ids=KNOWN), today=TODAY)
+    app.pain.value = 4
+    assert app.save() is not None
+    app.time.value = "20:00"
+    assert app.save() is not None, app.message.value
+    assert [e.pain for e in diary.read_diary(learner_home)] == [4, 4]
+
+
+@pytest.mark.parametrize("setup, words, never", [
+    (lambda app: setattr(app.minutes, "value", "-10"), "Walked", "minutes_walked"),
+    (lambda app: setattr(app.file_path, "value", "/nonexistent-folder-x/in.csv"), "no file", "Errno"),
+])
+def test_messages_use_the_forms_words(learner_home, setup, words, never):
+    app = DiaryApp(open_diary(known_ids=KNOWN), today=TODAY)
+    app.pain.value = 4
+    setup(app)
+    if app.file_path.value:
+        app.import_()
+        text = app.file_message.value
+    else:
+        app.save()
+        text = app.message.value
+    assert words in text and never not in text
+
+
+def test_export_over_an_existing_file_names_the_tick_box_not_the_option(learner_home, tmp_path):
+    app = DiaryApp(open_diary(known_ids=KNOWN), today=TODAY)
+    (tmp_path / "copy.csv").write_text("x")
+    app.file_path.value = str(tmp_path / "copy.csv")
+    app.export()
+    assert "Replace the file if it exists" in app.file_message.value
+    assert "overwrite" not in app.file_message.value
+
+
+def test_buttons_size_to_their_labels(learner_home):
+    app = DiaryApp(open_diary(known_ids=KNOWN), today=TODAY)
+    for b in (app.export_button, app.import_button, app.report_button, app.save_button, app.undo_button):
+        assert b.layout.width == "auto"
+
+
+def test_a_view_before_the_setup_cell_says_what_to_run_first(monkeypatch):
+    monkeypatch.setattr(widgets_diary, "_CURRENT", [])
+    with pytest.raises(widgets_diary.SetupNeeded, match="Where your diary is kept"):
+        widgets_diary.show(lambda entries, sample: None)
+
+
+def test_every_view_follows_the_learners_first_entry_and_keeps_it_out_of_the_saved_output(learner_home):
+    from backcourse.diary.report import weekly_table_html
+    from backcourse.diary.analysis import weekly
+
+    view = open_diary(known_ids=KNOWN)
+    banner = view.banner()
+    table = widgets_diary.show(lambda entries, sample: weekly_table_html(weekly(entries)) if False else
+                               _Html(f"{len(entries)} entries, sample={sample}"))
+    assert "MADE-UP SAMPLE" in banner.value
+    assert f"{len(load_sample())} entries, sample=True" in str(table.outputs)
+    app = DiaryApp(view, today=TODAY)
+    app.pain.value = 7
+    app.notes.value = "my private note"
+    app.save()
+    assert "your diary" in banner.value and "1 entries" in banner.value
+    assert "1 entries, sample=False" in str(table.outputs)
+    for widget in (banner, table, app.widget):
+        bundle = widget._repr_mimebundle_()
+        assert "private" not in bundle["text/plain"] and "pain 7" not in bundle["text/plain"]
+        assert "2025" not in bundle["text/plain"]
+
+
+class _Html:
+    def __init__(self, text):
+        self.text = text
+
+    def _repr_html_(self):
+        return self.text
+
+
+def test_practice_folder_is_removed_when_the_kernel_process_ends(tmp_path):
+    import subprocess
+    import sys
+
+    code = ("from backcourse.diary import open_diary; v = open_diary(True); print(v.diary.path.parent)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    folder = out.stdout.strip()
+    assert folder and "practice" in folder
+    from pathlib import Path
+
+    assert not Path(folder).exists()

@@ -121,17 +121,34 @@ def test_source_has_self_checks_to_look_for():
     assert SOLUTIONS and EXERCISES, "no {exercise}/{solution} blocks with a plain sentence found in the toc pages"
 
 
-def test_student_config_hides_solutions_and_changes_nothing_else():
+def test_student_config_hides_solutions_and_sources_and_changes_nothing_else():
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     before = json.dumps(config, sort_keys=True)
     student = edition.student_config(config, Path("some/cache"))
     assert json.dumps(config, sort_keys=True) == before, "the book's own configuration was modified"
     assert config["sphinx"]["config"]["hide_solutions"] is False, "the teacher edition should show solutions"
-    assert student["sphinx"]["config"]["hide_solutions"] is True
+    sphinx = student["sphinx"]["config"]
+    assert sphinx["hide_solutions"] is True
+    assert sphinx["html_copy_source"] is False and sphinx["html_show_sourcelink"] is False
+    assert sphinx["html_theme_options"]["use_download_button"] is False
     assert Path(student["execute"]["cache"]).is_absolute()
-    student["sphinx"]["config"]["hide_solutions"] = False
-    del student["execute"]["cache"]
+    sphinx["hide_solutions"] = False
+    del sphinx["html_copy_source"], sphinx["html_show_sourcelink"], student["execute"]["cache"]
+    sphinx["html_theme_options"]["use_download_button"] = config["sphinx"]["config"]["html_theme_options"][
+        "use_download_button"]
     assert json.dumps(student, sort_keys=True) == before
+
+
+def test_remove_sources_deletes_page_sources_only(tmp_path):
+    (tmp_path / "_sources" / "book").mkdir(parents=True)
+    (tmp_path / "_sources" / "book" / "phases.md").write_text("answer")
+    (tmp_path / "notebooks").mkdir()
+    for name in ("pain-diary.ipynb", "pain-diary.html", "x.md.txt"):
+        (tmp_path / "notebooks" / name).write_text("answer")
+    (tmp_path / "searchindex.js").write_text("index")
+    edition.remove_sources(tmp_path)
+    left = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
+    assert left == ["notebooks/pain-diary.html", "searchindex.js"]
 
 
 @pytest.mark.build
@@ -164,3 +181,43 @@ def test_no_solution_box_anywhere_in_the_student_edition(student_book, book):
     student = [p.relative_to(student_book.html) for p in student_book.html.rglob("*.html")
                if pattern.search(p.read_text(encoding="utf-8"))]
     assert not student, f"solution boxes in the student edition: {student}"
+
+
+def test_student_edition_has_the_live_routine_builder(student_book):
+    """The live builder's form, Pyodide and the packed engine are in the student edition too."""
+    html = student_book.html
+    page = (html / "notebooks" / "build-your-routine.html").read_text(encoding="utf-8")
+    assert 'id="live-builder"' in page and "live-builder.js" in page
+    for name in ("pyodide/pyodide.mjs", "pyodide/pyodide.asm.wasm", "live/engine.zip", "live/calendar.zip"):
+        assert (html / "_static" / name).is_file(), name
+
+
+@pytest.mark.build
+def test_no_file_of_the_student_edition_holds_any_solution(student_book, book):
+    """Every file of the published folder (pages, search index, scripts, downloads) is searched for every
+    solution's sentence, compared as text with tags dropped and entities decoded, and raw."""
+    # A sentence that the page also shows outside its solution (e.g. from data/exercises.yaml) is not an answer.
+    shown_elsewhere = normalise((ROOT / "data" / "exercises.yaml").read_text(encoding="utf-8")) + " ".join(
+        normalise(FENCE.sub(lambda m: "" if m.group("kind") == "solution" else m.group(0), text))
+        for _, text in toc_sources())
+    solutions = [b for b in SOLUTIONS if b.sentence not in shown_elsewhere]
+    assert solutions
+    teacher_hits = set()
+    for path in book.html.rglob("*"):
+        if path.is_file():
+            raw = path.read_bytes().decode("utf-8", errors="ignore")
+            teacher_hits |= {s.sentence for s in solutions if s.sentence in normalise(html.unescape(raw))}
+    assert teacher_hits, "the search cannot find solutions even in the teacher edition"
+    leaks = []
+    for path in student_book.html.rglob("*"):
+        if not path.is_file():
+            continue
+        raw = path.read_bytes().decode("utf-8", errors="ignore")
+        texts = (normalise(raw), normalise(html.unescape(re.sub(r"<[^>]+>", " ", raw))),
+                 normalise(raw.replace("\\n", " ").replace('\\"', '"')))
+        for solution in solutions:
+            if any(solution.sentence in text for text in texts):
+                leaks.append(f"{path.relative_to(student_book.html)}: {solution.sentence[:60]}")
+    assert not leaks, "solution text in the student edition:\n" + "\n".join(leaks[:20])
+    assert not (student_book.html / "_sources").exists()
+    assert not [p for p in student_book.html.rglob("*") if p.suffix in (".ipynb", ".md")]

@@ -132,3 +132,14 @@ def test_same_diary_gives_identical_svg():
 
     with matplotlib.rc_context({"svg.hashsalt": "backcourse"}):
         assert svg(plots.pain_over_weeks(diary_fixture())) == svg(plots.pain_over_weeks(diary_fixture()))
+
+
+def test_seven_day_line_does_not_join_entries_ten_days_apart():
+    import math
+
+    entries = [Entry(date=date(2025, 1, 6), pain=6), Entry(date=date(2025, 1, 7), pain=6),
+               Entry(date=date(2025, 1, 17), pain=2), Entry(date=date(2025, 1, 18), pain=2)]
+    fig = plots.pain_over_weeks(entries)
+    ys = list(line(fig.axes[0], "7-day average").get_ydata())
+    assert len(ys) == 5 and math.isnan(ys[2])
+    assert [y for y in ys if not math.isnan(y)] == [6, 6, 2, 2]

@@ -72,7 +72,7 @@ def test_empty_diary_still_gives_a_readable_report(tmp_path):
 def test_existing_file_is_never_overwritten_without_saying_so(tmp_path):
     dest = tmp_path / "report.pdf"
     dest.write_bytes(b"the learner's earlier report")
-    with pytest.raises(FileExistsError, match="overwrite=True"):
+    with pytest.raises(FileExistsError, match="allow replacing it"):
         report.write_report(diary_of(2), dest)
     assert dest.read_bytes() == b"the learner's earlier report"
     report.write_report(diary_of(2), dest, overwrite=True)
@@ -102,3 +102,15 @@ def test_notebook_html_helpers_escape_and_wrap():
     assert report.flare_up_html([]) == "<p>No flare-up days.</p>"
     table = report.weekly_table_html(analysis.weekly(diary_of(2)))
     assert table.count("<tr>") == 3 and "Days<br>logged" in table and "white-space:nowrap" in table
+
+
+def test_report_speaks_to_a_clinician_and_shows_a_dash_for_weeks_without_entries(tmp_path):
+    # Weeks 1 and 2 logged, week 3 empty, week 4 logged: the clinician reads about "the patient".
+    days = [MON + timedelta(days=i) for i in (0, 1, 7, 8, 9, 21, 22, 23)]  # week 1 too short for a baseline
+    entries = [Entry(date=d, pain=6 if d < MON + timedelta(days=7) else 3) for d in days]
+    pages = page_texts(report.write_report(entries, tmp_path / "r.pdf"))
+    text = " ".join(pages)
+    assert "the patient's baseline" in text
+    assert " your " not in f" {text.lower()} "
+    week3 = next(line for line in pages[1].split(" 4 ") if "20 Jan" in line)
+    assert "\u2013" in week3

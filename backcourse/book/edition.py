@@ -2,7 +2,10 @@
 
 Why: the normal build is the teacher edition, with each solution in a dropdown under its exercise. For a class
 that should try the self-checks first, sphinx-exercise's ``hide_solutions`` drops every ``{solution}`` block
-while the book is built, so the answers are not in the HTML at all (not merely folded away).
+while the book is built, so the answers are not in the HTML at all (not merely folded away). Sphinx and the theme
+also publish each page's source (``_sources/``, the ``.md``/``.ipynb`` downloads), which still holds every
+solution: the student edition turns those off (``html_copy_source``, the download button) and removes any source
+file the theme copies anyway, so no file of the published folder contains an answer.
 
 The build uses a temporary copy of ``_config.yml`` with ``hide_solutions: true``, writes to its own folder so the
 teacher edition in ``_build/html`` is untouched, and shares the teacher build's notebook execution cache so
@@ -38,7 +41,13 @@ DEFAULT_CACHE = REPO_ROOT / "_build" / ".jupyter_cache"
 def student_config(config: dict, cache: Path) -> dict:
     """A copy of the book's configuration with every solution hidden and the given execution cache."""
     result = copy.deepcopy(config)
-    result.setdefault("sphinx", {}).setdefault("config", {})["hide_solutions"] = True
+    sphinx = result.setdefault("sphinx", {}).setdefault("config", {})
+    sphinx["hide_solutions"] = True
+    # Sphinx: no copy of the sources (they hold the solutions) and no "show source" link to them.
+    sphinx["html_copy_source"] = False
+    sphinx["html_show_sourcelink"] = False
+    # sphinx-book-theme: no .md/.ipynb download button (it links to those sources).
+    sphinx.setdefault("html_theme_options", {})["use_download_button"] = False
     result.setdefault("execute", {})["cache"] = str(Path(cache).resolve())
     return result
 
@@ -59,6 +68,24 @@ def html_dir(output: Path) -> Path:
     return Path(output) / "_build" / "html"
 
 
+#: Files of a built book that are page sources (with solutions), not pages.
+SOURCE_SUFFIXES = (".ipynb", ".md", ".md.txt", ".ipynb.txt", ".rst.txt")
+
+
+def remove_sources(html: Path) -> list[Path]:
+    """Delete ``_sources/`` and any page source the theme copied into the output; return what was removed."""
+    removed = []
+    sources = html / "_sources"
+    if sources.exists():
+        removed.append(sources)
+        shutil.rmtree(sources)
+    for path in sorted(html.rglob("*")):
+        if path.is_file() and path.name.endswith(SOURCE_SUFFIXES):
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
 def build_student(output: Path = DEFAULT_OUTPUT, cache: Path = DEFAULT_CACHE, root: Path = REPO_ROOT) -> int:
     """Build the student edition into ``output``; return jupyter-book's exit code (0: no warnings)."""
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
@@ -72,7 +99,10 @@ def build_student(output: Path = DEFAULT_OUTPUT, cache: Path = DEFAULT_CACHE, ro
             encoding="utf-8",
         )
         env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED="0", BACKCOURSE_DIARY_SAMPLE="1")
-        return subprocess.run(build_command(config_path, output, root), cwd=root, env=env).returncode
+        code = subprocess.run(build_command(config_path, output, root), cwd=root, env=env).returncode
+    if html_dir(output).exists():
+        remove_sources(html_dir(output))
+    return code
 
 
 def main(argv: list[str] | None = None) -> int:

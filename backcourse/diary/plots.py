@@ -8,7 +8,7 @@ marker or line style, so the chart reads without colour too.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Sequence
 
 import matplotlib
@@ -58,6 +58,22 @@ def _title(ax, title: str, sample: bool) -> None:
     ax.set_title(f"{SAMPLE_NOTE}\n{title}" if sample else title, loc="left")
 
 
+def rolling_line(roll: Sequence[tuple[date, float]], start: date, window: int = 7) -> tuple[list[float], list[float]]:
+    """Points of the 7-day line, with a break (NaN) where two entries are more than ``window`` days apart:
+    the line never joins days with no 7-day average between them."""
+    xs: list[float] = []
+    ys: list[float] = []
+    prev = None
+    for d, v in roll:
+        if prev is not None and (d - prev).days > window:
+            xs.append(float("nan"))
+            ys.append(float("nan"))
+        xs.append(_x(d, start))
+        ys.append(v)
+        prev = d
+    return xs, ys
+
+
 def draw_pain_over_weeks(
     ax,
     entries: Sequence[Entry],
@@ -85,9 +101,8 @@ def draw_pain_over_weeks(
     if detail:
         ax.plot([_x(d.date, start) for d in days], [d.mean for d in days], linestyle="none", marker="o",
                 markersize=3, color=PALETTE["grey"], alpha=0.55, label="Daily average")
-    roll = analysis.rolling_mean(days)
-    ax.plot([_x(d, start) for d, _ in roll], [v for _, v in roll], color=PALETTE["blue"], linewidth=2,
-            label="7-day average")
+    xs, ys = rolling_line(analysis.rolling_mean(days), start)
+    ax.plot(xs, ys, color=PALETTE["blue"], linewidth=2, label="7-day average")
     logged = [w for w in weeks if w.mean is not None]
     if detail:
         err = [[w.mean - w.low for w in logged], [w.high - w.mean for w in logged]]
@@ -178,4 +193,55 @@ def walking_and_pain_weeks(
         bottom.set_ylabel("Minutes walked\nper week")
         bottom.set_ylim(0, max(low * 1.25, max(w.minutes_walked for w in weeks) * 1.1))
         _week_axis(bottom, len(weeks), 0.0)
+    return fig
+
+
+def goals_and_pain_weeks(
+    entries: Sequence[Entry],
+    ratings: Sequence,
+    sample: bool = False,
+    title: str = "Activity goals beside weekly pain",
+    size: tuple[float, float] = (4.3, 5.6),
+) -> Figure:
+    """Two panels sharing the week axis: weekly average pain (top) and each activity goal's 0-10 rating
+    (bottom), the legend giving the change from the first rating; the "about 2 points" guide is labelled as a
+    practical guide."""
+    from backcourse.diary.goals import GUIDE_POINTS, goal_changes
+
+    with matplotlib.rc_context(RC_PARAMS):
+        fig = Figure(figsize=size, layout="constrained")
+        top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(1, 1.3))
+        _title(top, title, sample)
+        firsts = [e.date for e in entries] + [r.date for r in ratings]
+        if not ratings:
+            _empty(bottom, "No activity goals rated yet.")
+        if not firsts:
+            _empty(top, "No entries yet.")
+            return fig
+        start = min(firsts) - timedelta(days=min(firsts).weekday())  # week 1: the first entry's or rating's
+        weeks = analysis.weekly(entries)
+        logged = [w for w in weeks if w.mean is not None]
+        if logged:
+            shift = (weeks[0].start - start).days // 7
+            top.plot([w.number + shift for w in logged], [w.mean for w in logged], marker="s",
+                     color=PALETTE["orange"], linewidth=2, markeredgecolor=PALETTE["black"], markeredgewidth=0.6)
+        top.set_ylim(0, 10.5)
+        top.set_yticks(range(0, 11, 2))
+        top.set_ylabel("Average pain\n(0-10)")
+        styles = (("o", "-", PALETTE["blue"]), ("^", "--", PALETTE["green"]), ("D", ":", PALETTE["vermillion"]),
+                  ("v", "-.", PALETTE["purple"]), ("s", "-", PALETTE["sky"]))
+        last_week = max(analysis.week_number(d, start) for d in firsts)
+        for i, change in enumerate(goal_changes(ratings)):
+            own = sorted((r for r in ratings if r.activity == change.activity), key=lambda r: r.date)
+            marker, line, colour = styles[i % len(styles)]
+            label = f"{change.activity} ({change.first} to {change.latest}, {change.change:+d})"
+            bottom.plot([analysis.week_number(r.date, start) for r in own], [r.score for r in own], marker=marker,
+                        linestyle=line, color=colour, linewidth=1.8, label=label)
+        if ratings:
+            bottom.set_title(f"About {GUIDE_POINTS} points of change: a practical guide", loc="left", fontsize=10)
+            bottom.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), fontsize=8.5, ncols=1, frameon=False)
+        bottom.set_ylim(-0.3, 10.5)
+        bottom.set_yticks(range(0, 11, 2))
+        bottom.set_ylabel("Activity, 0-10\n(10 = as before)")
+        _week_axis(bottom, last_week, 0.0)
     return fig

@@ -31,15 +31,19 @@ TABLE_HEADER = ("Week", "Dates", "Days\nlogged", "Average\npain", "Range\n(daily
                 "Flare-up\ndays", "Exercises\nticked")
 
 
+#: Shown for a week with no entries (an en dash, so it does not read as a minus sign).
+NO_VALUE = "\u2013"
+
+
 def _fmt(x: float | None) -> str:
-    return "-" if x is None else f"{x:.1f}"
+    return NO_VALUE if x is None else f"{x:.1f}"
 
 
 def weekly_rows(weeks: Sequence[analysis.Week]) -> list[tuple[str, ...]]:
     """The weekly table as text cells (shared by the PDF and the notebook's HTML table)."""
     rows = []
     for w in weeks:
-        rng = "-" if w.low is None else f"{w.low:.1f} to {w.high:.1f}"
+        rng = NO_VALUE if w.low is None else f"{w.low:.1f} to {w.high:.1f}"
         rows.append((str(w.number), f"{w.start:%d %b} - {w.end:%d %b %Y}", str(w.days_logged), _fmt(w.mean), rng,
                      str(w.minutes_walked), str(w.flare_days), str(w.exercises_done)))
     return rows
@@ -78,8 +82,30 @@ def flare_up_html(flares: Sequence[analysis.FlareUp]) -> str:
     return "<ul>" + "".join(f"<li>{html.escape(line)}</li>" for line in flare_up_text(flares).splitlines()) + "</ul>"
 
 
+def for_clinician(text: str) -> str:
+    """The learner-facing sentences, reworded for the clinician who reads the PDF ("the patient's baseline")."""
+    for learner, clinician in (("Your ", "The patient's "), ("your ", "the patient's "), ("you ", "the patient "),
+                               ("You ", "The patient ")):
+        text = text.replace(learner, clinician)
+    return text
+
+
 def _wrap(text: str, width: int = 92) -> str:
     return "\n".join(textwrap.fill(par, width) for par in text.split("\n"))
+
+
+def goals_text(goals: Sequence) -> str:
+    """The activity goals for the clinician: first and latest 0-10 rating of each, and the change."""
+    from backcourse.diary.goals import GUIDE_TEXT, goal_changes
+
+    changes = goal_changes(goals)
+    if not changes:
+        return "The patient has not rated any activity goals."
+    lines = ["Activities the patient named as hard because of back pain, rated 0 (cannot do it) to 10 (as well "
+             "as before), once a week:"]
+    lines += [f"- {c.text()}" for c in changes]
+    lines.append(GUIDE_TEXT + " (Stratford et al. 1995, Physiotherapy Canada.)")
+    return "\n".join(lines)
 
 
 def report_pages(
@@ -89,8 +115,9 @@ def report_pages(
     title: str = "Pain diary summary",
     sample: bool = False,
     rows_per_page: int = TABLE_ROWS_PER_PAGE,
+    goals: Sequence = (),
 ) -> list[Figure]:
-    """The report's pages as matplotlib Figures (A4 portrait)."""
+    """The report's pages as matplotlib Figures (A4 portrait); ``goals`` are activity-goal ratings."""
     exercise_names = exercise_names or {}
     days = analysis.daily(entries)
     weeks = analysis.weekly(entries)
@@ -120,7 +147,7 @@ def report_pages(
         y -= 0.085
         fig.text(0.07, y, "Change from the baseline week", fontsize=13, weight="bold", va="top")
         y -= 0.03
-        fig.text(0.07, y, _wrap(change.message), fontsize=10.5, va="top", linespacing=1.4)
+        fig.text(0.07, y, _wrap(for_clinician(change.message)), fontsize=10.5, va="top", linespacing=1.4)
         y -= 0.06
         fig.text(0.07, y, "Flare-ups", fontsize=13, weight="bold", va="top")
         y -= 0.03
@@ -139,7 +166,7 @@ def report_pages(
         pages.append(fig)
 
         # Weekly table, split over pages.
-        rows = weekly_rows(weeks) or [("-",) * len(TABLE_HEADER)]
+        rows = weekly_rows(weeks) or [(NO_VALUE,) * len(TABLE_HEADER)]
         for i in range(0, len(rows), rows_per_page):
             fig = Figure(figsize=A4)
             fig.text(0.07, 0.955, "Week by week" + (" (continued)" if i else ""), fontsize=15, weight="bold",
@@ -175,7 +202,7 @@ def report_pages(
         walk = analysis.walking_and_pain(days)
         fig.text(0.07, y, "Walking and pain", fontsize=13, weight="bold", va="top")
         y -= 0.03
-        fig.text(0.07, y, _wrap(walk.message + ("\n" + walk.caution if walk.enough_data else "")), fontsize=10.5,
+        fig.text(0.07, y, _wrap(for_clinician(walk.message + ("\n" + walk.caution if walk.enough_data else ""))), fontsize=10.5,
                  va="top", linespacing=1.4)
         y -= 0.1
         fig.text(0.07, y, "How the numbers are worked out", fontsize=13, weight="bold", va="top")
@@ -190,6 +217,11 @@ def report_pages(
             f"when at least {analysis.FLARE_MIN_DAYS} of them have an entry."
         )
         fig.text(0.07, y, _wrap(notes), fontsize=10.5, va="top", linespacing=1.4)
+        y -= 0.14
+        fig.text(0.07, y, "Activity goals (Patient-Specific Functional Scale style)", fontsize=13, weight="bold",
+                 va="top")
+        y -= 0.03
+        fig.text(0.07, y, _wrap(goals_text(goals)), fontsize=10.5, va="top", linespacing=1.4)
         fig.text(0.07, 0.025, f"Page {len(pages) + 1}", fontsize=9, color=PALETTE["grey"])
         pages.append(fig)
     return pages
@@ -203,6 +235,7 @@ def write_report(
     exercise_names: Mapping[str, str] | None = None,
     sample: bool = False,
     rows_per_page: int = TABLE_ROWS_PER_PAGE,
+    goals: Sequence = (),
 ) -> Path:
     """Write the clinician report to ``dest`` (a .pdf); an existing file is replaced only with overwrite=True.
 
@@ -213,10 +246,45 @@ def write_report(
     if dest.suffix.lower() != ".pdf":
         raise ValueError(f"the report is a PDF; give a file name ending in .pdf, got {dest.name!r}")
     files.refuse_existing(dest, overwrite)
-    pages = report_pages(entries, baseline_week, exercise_names, sample=sample, rows_per_page=rows_per_page)
+    pages = report_pages(entries, baseline_week, exercise_names, sample=sample, rows_per_page=rows_per_page,
+                         goals=goals)
     with files.replacing(dest) as tmp, matplotlib.rc_context(PDF_RC):
         with PdfPages(tmp, metadata={"Title": "Pain diary summary", "Creator": "backcourse",
                                      "CreationDate": None}) as pdf:
             for page in pages:
                 pdf.savefig(page)
     return dest
+
+
+# --- The notebook's views: (entries, sample=...) -> HTML, for ``show`` ------------------------------------------
+
+
+class HTMLView:
+    """HTML that Jupyter displays as it is (what ``IPython.display.HTML`` does, without importing IPython here)."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def _repr_html_(self) -> str:
+        return self.text
+
+
+def weekly_table_view(entries: Sequence[Entry], sample: bool = False) -> HTMLView:
+    """The week-by-week table of ``entries``."""
+    return HTMLView(weekly_table_html(analysis.weekly(entries)))
+
+
+def change_view(entries: Sequence[Entry], sample: bool = False, baseline_week: int = 1) -> HTMLView:
+    """The change from the baseline week, in words."""
+    return HTMLView(note_html(analysis.change_from_baseline(analysis.weekly(entries), baseline_week).message))
+
+
+def flare_up_view(entries: Sequence[Entry], sample: bool = False) -> HTMLView:
+    """The flare-up days as a list."""
+    return HTMLView(flare_up_html(analysis.flare_ups(analysis.daily(entries))))
+
+
+def walking_view(entries: Sequence[Entry], sample: bool = False, min_minutes: int = 20) -> HTMLView:
+    """Pain after walking days against other days, with its caution."""
+    walk = analysis.walking_and_pain(analysis.daily(entries), min_minutes=min_minutes)
+    return HTMLView(note_html(walk.message, walk.caution))

@@ -125,6 +125,24 @@ def load_sample() -> list[Entry]:
     return read_diary(SAMPLE_PATH)
 
 
+#: The made-up activity goals: (activity, first score, weekly gain) for the sample's 14 weeks.
+SAMPLE_GOALS = (("Lift a full shopping bag", 2, 0.45), ("Sit through a film", 4, 0.3), ("Walk to the park", 3, 0.4))
+
+
+def load_sample_goals():
+    """Made-up weekly activity-goal ratings to go with the sample diary (rated each Sunday, some weeks missed)."""
+    from backcourse.diary.goals import Rating
+
+    out = []
+    for week in range(WEEKS):
+        if week in (5, 10):
+            continue  # weeks the made-up learner forgot to rate
+        day = START + timedelta(days=7 * week + 6)
+        for name, first, gain in SAMPLE_GOALS:
+            out.append(Rating(day, name, min(10, round(first + gain * week - (1 if week == 6 else 0)))))
+    return out
+
+
 def write_sample(path: Path = SAMPLE_PATH) -> Path:
     path.write_bytes(sample_text().encode("utf-8-sig"))
     return path

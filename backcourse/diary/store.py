@@ -39,7 +39,7 @@ import re
 import sys
 import time as _time
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -90,7 +90,20 @@ class EntryError(ValueError):
         self.field = field_name
         self.value = value
         self.problem = problem
-        super().__init__(f"{field_name}: {problem}; got {value!r}")
+        super().__init__(f"{field_name}: {problem}; got {shown(value)}")
+
+
+#: Longest value an error message repeats; longer ones are cut (a 1 MB note is not shown back in full).
+MAX_SHOWN = 80
+
+
+def shown(value: Any) -> str:
+    """``repr(value)``, cut to about MAX_SHOWN characters with the full length said, for error messages."""
+    text = repr(value)
+    if len(text) <= MAX_SHOWN:
+        return text
+    size = f"{len(value)} characters" if isinstance(value, str) else f"{len(text)} characters as text"
+    return f"{text[:MAX_SHOWN - 20]}... ({size})"
 
 
 class DiaryParseError(ValueError):
@@ -104,6 +117,10 @@ class DiaryParseError(ValueError):
             f"{path}, line {line}: {problem}. The file was not changed; fix that line (in a text editor or "
             f"spreadsheet) or move the file away to start a new diary."
         )
+
+
+class DiaryPathError(files.FileProblem):
+    """The diary's path cannot hold a diary (a folder is there); nothing was read or written."""
 
 
 class DiaryBusyError(RuntimeError):
@@ -332,10 +349,10 @@ def entry_to_row(entry: Entry) -> dict[str, str]:
         "time": entry.time.strftime("%H:%M") if entry.time else "",
         "pain": str(entry.pain),
         "minutes_walked": "" if entry.minutes_walked is None else str(entry.minutes_walked),
-        "exercises": sep.join(entry.exercises),
-        "tags": sep.join(entry.tags),
+        "exercises": files.spreadsheet_cell(sep.join(entry.exercises)),
+        "tags": files.spreadsheet_cell(sep.join(entry.tags)),
         "flare_up": "yes" if entry.flare_up else "no",
-        "notes": entry.notes,
+        "notes": files.spreadsheet_cell(entry.notes),
         "schema_version": str(SCHEMA_VERSION),
     }
 
@@ -367,15 +384,100 @@ def default_diary_path() -> Path:
     return platformdirs.user_data_path(APP_NAME, appauthor=False) / DEFAULT_FILE_NAME
 
 
-@contextmanager
-def _big_fields():
-    """Notes may be longer than the csv module's default 128 KiB cell limit; lift it while reading."""
-    old = csv.field_size_limit()
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    try:
-        yield
-    finally:
-        csv.field_size_limit(old)
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+#: Columns whose text is neutralised for spreadsheets when written and restored when read.
+TEXT_COLUMNS = ("exercises", "tags", "notes")
+
+
+@dataclass(frozen=True)
+class CsvRecord:
+    """One CSV row with the file lines it spans; ``cells`` is None when the row is broken (``problem`` says why)."""
+
+    first_line: int
+    last_line: int
+    cells: list[str] | None
+    problem: str | None = None
+
+
+@lru_cache(maxsize=8)
+def _csv_patterns(delimiter: str) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    d = re.escape(delimiter)
+    quoted = re.compile(r'"((?:[^"]++|"")*+)"')
+    unquoted = re.compile(f'[^{d}"\\r\\n]*+')
+    # A line inside a quoted cell that starts like a new dated row: a quote is probably missing.
+    swallowed = re.compile(r"(?:\r\n|\r|\n)\s*\d{4}-\d{2}-\d{2}[^\r\n" + d + r"]{0,30}" + d)
+    return quoted, unquoted, swallowed
+
+
+def csv_records(text: str, delimiter: str = ",") -> Iterator[CsvRecord]:
+    """Split CSV text into rows, strictly: each row-structure problem is reported with its line, never guessed.
+
+    Why not the csv module: it lets an unbalanced quote swallow the following rows into one cell, and long
+    cells need its process-wide ``field_size_limit`` changed (not thread-safe). Rules (RFC 4180): a cell is
+    either plain text without quotes or line breaks, or wrapped in double quotes with inner quotes doubled.
+    A quoted cell that never closes, that has text after its closing quote, a quote inside a plain cell, or a
+    quoted cell whose line breaks are followed by what looks like a new dated row, is a problem; reading
+    goes on at the line after the problem, so every line of the text is in exactly one record.
+    """
+    quoted, unquoted, swallowed = _csv_patterns(delimiter)
+    n = len(text)
+    pos = 0
+    line = 1
+    while pos < n:
+        m = _NEWLINE.search(text, pos)
+        eol, nxt = (m.start(), m.end()) if m else (n, n)
+        row = text[pos:eol]
+        if '"' not in row:  # the fast path: most rows have no quotes
+            yield CsvRecord(line, line, row.split(delimiter))
+            pos, line = nxt, line + 1
+            continue
+        first = line
+        cells: list[str] = []
+        problem = None
+        problem_pos = pos
+        while True:
+            if pos < n and text[pos] == '"':
+                qm = quoted.match(text, pos)
+                if qm is None:
+                    problem, problem_pos = "a quote opens a cell here but is never closed", pos
+                    break
+                content = qm.group(1)
+                breaks = len(_NEWLINE.findall(content)) if ("\n" in content or "\r" in content) else 0
+                if breaks and swallowed.search(content):
+                    problem, problem_pos = ("a quote opens a cell here and is closed only several rows later, "
+                                            "so a closing quote is probably missing"), pos
+                    break
+                after = qm.end()
+                line += breaks
+                if after < n and text[after] not in (delimiter, "\r", "\n"):
+                    problem, problem_pos = ("there is text after a closing quote (a quote inside a cell is "
+                                            'written as two quotes "")'), after
+                    break
+                cells.append(content.replace('""', '"'))
+                pos = after
+            else:
+                um = unquoted.match(text, pos)
+                pos = um.end()
+                if pos < n and text[pos] == '"':
+                    problem, problem_pos = ("there is a quote in the middle of a cell (put the whole cell in "
+                                            'quotes and write the quote as two quotes "")'), pos
+                    break
+                cells.append(um.group())
+            if pos >= n:
+                yield CsvRecord(first, line, cells)
+                return
+            if text[pos] == delimiter:
+                pos += 1
+                continue
+            pos = _NEWLINE.match(text, pos).end()
+            yield CsvRecord(first, line, cells)
+            line += 1
+            break
+        if problem is not None:
+            yield CsvRecord(first, line, None, problem)
+            m = _NEWLINE.search(text, problem_pos)
+            pos = m.end() if m else n
+            line += 1
 
 
 def _decode(data: bytes, path: Path | str) -> str:
@@ -386,53 +488,54 @@ def _decode(data: bytes, path: Path | str) -> str:
         raise DiaryParseError(path, line, "the file is not UTF-8 text (save it as 'CSV UTF-8')") from None
 
 
+def _from_spreadsheet(row: dict[str, str]) -> dict[str, str]:
+    for name in TEXT_COLUMNS:
+        value = row.get(name)
+        if value and value[0] == "'":
+            row[name] = files.from_spreadsheet_cell(value)
+    return row
+
+
 def parse_diary_text(text: str, path: Path | str = "<diary>") -> list[Entry]:
     """Parse the diary CSV text; raise DiaryParseError naming the line and the problem."""
     if not text.strip():
         return []
-    with _big_fields():
-        reader = csv.reader(io.StringIO(text, newline=""))
+    records = csv_records(text)
+    head = next(records)
+    if head.cells is None:
+        raise DiaryParseError(path, 1, f"the header row is not valid CSV: {head.problem}")
+    header = head.cells
+    if tuple(h.strip() for h in header) != COLUMNS:
+        missing = [c for c in COLUMNS if c not in header]
+        extra = [h for h in header if h not in COLUMNS]
+        detail = []
+        if missing:
+            detail.append(f"missing column(s) {', '.join(missing)}")
+        if extra:
+            detail.append(f"unknown column(s) {', '.join(shown(e) for e in extra)} (use import for other files)")
+        if not detail:
+            detail.append(f"columns must be in this order: {','.join(COLUMNS)}")
+        raise DiaryParseError(path, 1, "the header is not a pain diary header: " + "; ".join(detail))
+    entries: list[Entry] = []
+    for rec in records:
+        line, cells = rec.first_line, rec.cells
+        if cells is None:
+            raise DiaryParseError(path, line, rec.problem)
+        if len(cells) == 1 and not cells[0].strip():
+            continue  # a blank line, as some editors leave at the end
+        if len(cells) != len(COLUMNS):
+            raise DiaryParseError(path, line, f"expected {len(COLUMNS)} cells, found {len(cells)}")
+        row = _from_spreadsheet(dict(zip(COLUMNS, cells)))
+        version = row["schema_version"].strip()
+        if version != str(SCHEMA_VERSION):
+            raise DiaryParseError(
+                path, line, f"schema_version is {shown(version)}; this version of the course reads version "
+                f"{SCHEMA_VERSION} (a newer diary needs a newer course package)"
+            )
         try:
-            header = next(reader)
-        except csv.Error as exc:
-            raise DiaryParseError(path, 1, f"the header row is not valid CSV ({exc})") from None
-        if tuple(h.strip() for h in header) != COLUMNS:
-            missing = [c for c in COLUMNS if c not in header]
-            extra = [h for h in header if h not in COLUMNS]
-            detail = []
-            if missing:
-                detail.append(f"missing column(s) {', '.join(missing)}")
-            if extra:
-                detail.append(f"unknown column(s) {', '.join(repr(e) for e in extra)} (use import for other files)")
-            if not detail:
-                detail.append(f"columns must be in this order: {','.join(COLUMNS)}")
-            raise DiaryParseError(path, 1, "the header is not a pain diary header: " + "; ".join(detail))
-        entries: list[Entry] = []
-        line = reader.line_num + 1
-        while True:
-            try:
-                cells = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as exc:
-                raise DiaryParseError(path, line, f"not valid CSV ({exc})") from None
-            if not cells or (len(cells) == 1 and not cells[0].strip()):
-                line = reader.line_num + 1
-                continue  # a blank line, as some editors leave at the end
-            if len(cells) != len(COLUMNS):
-                raise DiaryParseError(path, line, f"expected {len(COLUMNS)} cells, found {len(cells)}")
-            row = dict(zip(COLUMNS, cells))
-            version = row["schema_version"].strip()
-            if version != str(SCHEMA_VERSION):
-                raise DiaryParseError(
-                    path, line, f"schema_version is {version!r}; this version of the course reads version "
-                    f"{SCHEMA_VERSION} (a newer diary needs a newer course package)"
-                )
-            try:
-                entries.append(entry_from_mapping(row))
-            except EntryError as exc:
-                raise DiaryParseError(path, line, str(exc)) from None
-            line = reader.line_num + 1
+            entries.append(entry_from_mapping(row))
+        except EntryError as exc:
+            raise DiaryParseError(path, line, str(exc)) from None
     return entries
 
 
@@ -453,6 +556,10 @@ def read_diary(path: Path | str) -> list[Entry]:
         data = path.read_bytes()
     except FileNotFoundError:
         return []
+    except IsADirectoryError:
+        raise DiaryPathError(
+            f"{path} is a folder, not a diary file; give a file name ending in .csv, like {path / DEFAULT_FILE_NAME}"
+        ) from None
     return parse_diary_text(_decode(data, path), path)
 
 
@@ -490,7 +597,7 @@ def atomic_write_text(path: Path, text: str, encoding: str = "utf-8-sig") -> Non
 
 def lock_for(path: Path | str) -> FileLock:
     """The lock beside a diary file (``pain-diary.csv.lock``)."""
-    path = Path(path)
+    path = files.target_of(path)  # one lock per real file, whichever link it is reached through
     return FileLock(str(path.with_name(path.name + ".lock")), timeout=LOCK_TIMEOUT_SECONDS, poll_interval=0.01)
 
 
@@ -508,13 +615,18 @@ def _locked(path: Path):
         ) from None
 
 
-def write_diary(path: Path | str, entries: Iterable[Entry]) -> None:
-    """Replace the whole diary with ``entries`` (atomic, under the lock).
+def write_diary(
+    path: Path | str, entries: Iterable[Entry], known_ids: Collection[str] | None = None, today: date | None = None
+) -> None:
+    """Replace the whole diary with ``entries`` (atomic, under the lock), after the same checks as ``append``.
 
     Refuses to replace a file that does not parse, so a diary mangled elsewhere is never overwritten.
     """
     path = Path(path)
     entries = list(entries)
+    ids = library_ids() if known_ids is None and any(e.exercises for e in entries) else known_ids
+    for entry in entries:
+        check_entry(entry, ids, today)
     with _locked(path):
         read_diary(path)  # raises DiaryParseError (and writes nothing) if the current file is broken
         atomic_write_text(path, diary_text(entries))
@@ -554,19 +666,26 @@ def remove_last(path: Path | str, entry: Entry) -> list[Entry]:
 # --- Import and export ------------------------------------------------------------------------------------
 
 #: Column names other apps and spreadsheets use, mapped to the diary's (compared in lower case, with
-#: spaces, dashes and underscores removed).
+#: spaces, dashes and underscores removed). A few German names, as European spreadsheets write them.
 COLUMN_ALIASES = {
-    "date": "date", "day": "date", "datetime": "date", "timestamp": "date",
-    "time": "time", "timeofday": "time",
+    "date": "date", "day": "date", "datetime": "date", "timestamp": "date", "datum": "date",
+    "time": "time", "timeofday": "time", "uhrzeit": "time", "zeit": "time",
     "pain": "pain", "painscore": "pain", "painlevel": "pain", "nrs": "pain", "pain010": "pain", "score": "pain",
+    "schmerz": "pain", "schmerzen": "pain", "schmerzstärke": "pain",
     "minuteswalked": "minutes_walked", "walkingminutes": "minutes_walked", "walkminutes": "minutes_walked",
     "walked": "minutes_walked", "walking": "minutes_walked", "minutes": "minutes_walked",
     "exercises": "exercises", "exercisesdone": "exercises", "exercise": "exercises",
     "tags": "tags", "tag": "tags", "triggers": "tags",
-    "notes": "notes", "note": "notes", "comment": "notes", "comments": "notes",
+    "notes": "notes", "note": "notes", "comment": "notes", "comments": "notes", "notiz": "notes",
+    "notizen": "notes", "bemerkung": "notes", "kommentar": "notes",
     "flareup": "flare_up", "flare": "flare_up",
     "schemaversion": "schema_version",
 }
+_STAMP = re.compile(r"\s*(\d{4}-\d{2}-\d{2})[T ](\d{1,2}:\d{2}(?::\d{2})?)(?:\.(\d+))?\s*(Z|[+-]\d{2}:?\d{2})?\s*",
+                    re.IGNORECASE)
+_TWELVE_HOUR = re.compile(r"\s*(\d{1,2})(?::(\d{2}))?\s*([ap])\.?\s*m\.?\s*", re.IGNORECASE)
+ZONE_NOTE = ("Times written with a time zone (Z or an offset like +01:00) were kept as the clock time written, "
+             "not converted.")
 
 
 def _column_key(name: str) -> str | None:
@@ -576,24 +695,48 @@ def _column_key(name: str) -> str | None:
 
 @dataclass(frozen=True)
 class Refusal:
-    """One imported row that was not taken, and why."""
+    """One imported row that was not taken, and why (``duplicate``: already in the diary)."""
 
     row: str
     reason: str
+    duplicate: bool = False
 
 
 @dataclass
 class ImportReport:
-    """What an import took and what it refused (with reasons), and columns it did not use."""
+    """What an import took and refused (with reasons), which columns it used, and what became of every line.
+
+    ``lines`` maps each line of a CSV source (1 = header) to "header", "blank", "taken", "refused" or
+    "duplicate"; ``taken_rows`` is the row label of each taken entry.
+    """
 
     source: str
     taken: list[Entry] = field(default_factory=list)
     refused: list[Refusal] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    used_columns: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    lines: dict[int, str] = field(default_factory=dict)
+    taken_rows: list[str] = field(default_factory=list)
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def mark(self, label: str, outcome: str) -> None:
+        span = self.spans.get(label)
+        if span:
+            for n in range(span[0], span[1] + 1):
+                self.lines[n] = outcome
 
     def summary(self) -> str:
         lines = [f"Import from {self.source}: {len(self.taken)} row(s) taken, {len(self.refused)} refused."]
+        if self.lines:
+            counts = Counter(self.lines.values())
+            parts = ", ".join(f"{counts[k]} {k}" for k in ("header", "taken", "refused", "duplicate", "blank")
+                              if counts[k])
+            lines.append(f"  {len(self.lines)} line(s) read: {parts}.")
         lines += [f"  - {r.row}: {r.reason}" for r in self.refused]
+        lines += [f"  {note}" for note in self.notes]
+        if self.used_columns:
+            lines.append("  Columns used: " + ", ".join(f"{k} (as {v})" for k, v in self.used_columns.items()))
         if self.ignored_columns:
             lines.append("  Columns not used: " + ", ".join(self.ignored_columns))
         return "\n".join(lines)
@@ -608,18 +751,31 @@ def _normalise_row(row: Mapping[str, Any], report: ImportReport) -> dict[str, An
             if label not in report.ignored_columns:
                 report.ignored_columns.append(label)
             continue
+        report.used_columns.setdefault(str(name), key)
         if key in out and out[key] not in (None, ""):
             continue  # the first matching column wins
         out[key] = value
-    # A date column holding date and time ("2025-01-06 08:30", "2025-01-06T08:30:00").
+    # A date column holding date and time ("2025-01-06 08:30", "2025-01-06T08:30:00Z", "...+01:00").
     raw = out.get("date")
     if isinstance(raw, str):
-        m = re.fullmatch(r"\s*(\d{4}-\d{2}-\d{2})[T ](\d{1,2}:\d{2}(?::\d{2})?)\s*", raw)
+        m = _STAMP.fullmatch(raw)
         if m:
             out["date"] = m.group(1)
+            if m.group(4) and ZONE_NOTE not in report.notes:
+                report.notes.append(ZONE_NOTE)
             given = out.get("time")
             if given is None or (isinstance(given, str) and not given.strip()):
-                out["time"] = m.group(2)
+                clock = m.group(2)
+                if m.group(3) and int(m.group(3)) != 0:
+                    clock = clock + ":01" if clock.count(":") == 1 else clock  # fractions of a second: refused
+                out["time"] = clock
+    # 12-hour times ("9:00 PM", "7 am").
+    raw = out.get("time")
+    if isinstance(raw, str):
+        m = _TWELVE_HOUR.fullmatch(raw)
+        if m and 1 <= int(m.group(1)) <= 12 and int(m.group(2) or 0) <= 59:
+            hour = int(m.group(1)) % 12 + (12 if m.group(3).lower() == "p" else 0)
+            out["time"] = f"{hour:02d}:{m.group(2) or '00'}"
     return out
 
 
@@ -628,18 +784,22 @@ def import_rows(
     source: str,
     known_ids: Collection[str] | None = None,
     today: date | None = None,
+    report: ImportReport | None = None,
 ) -> ImportReport:
     """Check each (row label, mapping) pair; every row is either taken or refused with a reason."""
-    report = ImportReport(source)
+    report = report or ImportReport(source)
     ids = library_ids() if known_ids is None else known_ids
     for label, row in rows:
+        if isinstance(row, str):
+            report.refused.append(Refusal(label, row))
+            continue
         if not isinstance(row, Mapping):
             report.refused.append(Refusal(label, "is not a record with named fields"))
             continue
         values = _normalise_row(row, report)
         version = values.pop("schema_version", None)
         if version not in (None, "", SCHEMA_VERSION, str(SCHEMA_VERSION)):
-            report.refused.append(Refusal(label, f"schema_version {version!r} is not one this course reads"))
+            report.refused.append(Refusal(label, f"schema_version {shown(version)} is not one this course reads"))
             continue
         try:
             entry = check_entry(entry_from_mapping(values), ids, today)
@@ -647,37 +807,79 @@ def import_rows(
             report.refused.append(Refusal(label, str(exc)))
             continue
         report.taken.append(entry)
+        report.taken_rows.append(label)
     return report
 
 
-def _csv_rows(text: str) -> list[tuple[str, Mapping[str, Any]]]:
-    with _big_fields():
-        reader = csv.DictReader(io.StringIO(text, newline=""))
-        rows = []
-        start = 2
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as exc:
-                rows.append((f"line {start}", f"not valid CSV ({exc})"))
-                break
-            if None in row:  # more cells than header columns
-                rows.append((f"line {start}", f"has {len(row[None])} cell(s) more than the header"))
-            elif all((v or "").strip() == "" for v in row.values()):
-                pass  # blank line
-            else:
-                rows.append((f"line {start}", row))
-            start = reader.line_num + 1
+def _delimiter(text: str) -> str:
+    """The separator of a CSV text, from its header line: ',' unless ';' or a tab is clearly used instead."""
+    header = _NEWLINE.split(text, maxsplit=1)[0]
+    header = re.sub(r'"[^"]*"', "", header)
+    counts = {d: header.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
+
+
+def _csv_rows(text: str, report: ImportReport) -> list[tuple[str, Any]]:
+    """(label, mapping or problem text) per CSV row; marks header and blank lines in ``report.lines``."""
+    delimiter = _delimiter(text)
+    if delimiter != ",":
+        name = {";": "';' (semicolon)", "\t": "a tab"}[delimiter]
+        report.notes.append(f"Cells are separated by {name}, as European spreadsheets write CSV.")
+    records = csv_records(text, delimiter)
+    rows: list[tuple[str, Any]] = []
+    header: list[str] | None = None
+    for rec in records:
+        label = (f"line {rec.first_line}" if rec.first_line == rec.last_line
+                 else f"lines {rec.first_line}-{rec.last_line}")
+        report.spans[label] = (rec.first_line, rec.last_line)
+        if header is None:
+            if rec.cells is None:
+                raise DiaryParseError(report.source, rec.first_line, f"the header row is not valid CSV: {rec.problem}")
+            header = [h.strip() for h in rec.cells]
+            report.mark(label, "header")
+            continue
+        if rec.cells is None:
+            rows.append((label, rec.problem))
+        elif all(not c.strip() for c in rec.cells):
+            report.mark(label, "blank")
+        elif len(rec.cells) > len(header):
+            rows.append((label, f"has {len(rec.cells) - len(header)} cell(s) more than the header"))
+        else:
+            row = dict(zip(header, rec.cells))
+            for name in header:
+                row.setdefault(name, "")
+                if _column_key(name) in TEXT_COLUMNS and row[name][:1] == "'":
+                    row[name] = files.from_spreadsheet_cell(row[name])
+            rows.append((label, row))
     return rows
+
+
+def _decode_import(data: bytes, source: Path, report: ImportReport) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            line = data[: exc.start].count(b"\n") + 1
+            raise DiaryParseError(source, line, "the file is neither UTF-8 nor Windows-1252 text "
+                                                "(save it as 'CSV UTF-8')") from None
+        report.notes.append("The file is not UTF-8; it was read as Windows-1252 (the usual Windows encoding). "
+                            "Check that accented letters look right.")
+        return text
 
 
 def read_import_file(source: Path | str, known_ids: Collection[str] | None = None, today: date | None = None) -> ImportReport:
     """Read another app's export or a spreadsheet (.csv or .json) into an ImportReport; writes nothing."""
     source = Path(source)
-    text = _decode(source.read_bytes(), source)
     suffix = source.suffix.lower()
+    if suffix not in (".json", ".csv", ".txt"):
+        raise ValueError(f"import reads .csv or .json files; got {source.name!r}")
+    if source.is_dir():
+        raise files.FileProblem(f"{source} is a folder; give the name of a .csv or .json file")
+    report = ImportReport(str(source.name))
+    text = _decode_import(source.read_bytes(), source, report)
     if suffix == ".json":
         try:
             data = json.loads(text)
@@ -686,18 +888,17 @@ def read_import_file(source: Path | str, known_ids: Collection[str] | None = Non
         if isinstance(data, Mapping):
             version = data.get("schema_version", SCHEMA_VERSION)
             if version != SCHEMA_VERSION:
-                raise DiaryParseError(source, 1, f"schema_version {version!r} is not one this course reads")
+                raise DiaryParseError(source, 1, f"schema_version {shown(version)} is not one this course reads")
             data = data.get("entries")
         if not isinstance(data, list):
             raise DiaryParseError(source, 1, "expected a list of entries (or an object with an 'entries' list)")
         rows: list[tuple[str, Any]] = [(f"item {i}", item) for i, item in enumerate(data, start=1)]
-    elif suffix in (".csv", ".txt"):
-        rows = _csv_rows(text)
     else:
-        raise ValueError(f"import reads .csv or .json files; got {source.name!r}")
-    good = [(label, row) for label, row in rows if not isinstance(row, str)]
-    report = import_rows(good, str(source.name), known_ids, today)
-    report.refused[:0] = [Refusal(label, row) for label, row in rows if isinstance(row, str)]
+        rows = _csv_rows(text, report)
+    import_rows(rows, report.source, known_ids, today, report)
+    taken = set(report.taken_rows)
+    for label, _row in rows:
+        report.mark(label, "taken" if label in taken else "refused")
     return report
 
 
@@ -719,14 +920,18 @@ def import_into(
         have = Counter(existing)
         new: list[Entry] = []
         kept: list[Entry] = []
-        for entry in report.taken:
+        kept_rows: list[str] = []
+        for entry, label in zip(report.taken, report.taken_rows):
             if have[entry] > 0:
                 have[entry] -= 1
-                report.refused.append(Refusal(f"{entry.date.isoformat()} pain {entry.pain}", "already in your diary"))
+                report.refused.append(Refusal(label, f"{entry.date.isoformat()} pain {entry.pain} is already in "
+                                                     "your diary", duplicate=True))
+                report.mark(label, "duplicate")
             else:
                 new.append(entry)
                 kept.append(entry)
-        report.taken = kept
+                kept_rows.append(label)
+        report.taken, report.taken_rows = kept, kept_rows
         if new:
             atomic_write_text(path, diary_text(existing + new))
     return report
@@ -740,20 +945,26 @@ def export_csv(entries: Iterable[Entry], dest: Path | str, overwrite: bool = Fal
     return dest
 
 
-def json_text(entries: Iterable[Entry]) -> str:
-    doc = {
+def json_text(entries: Iterable[Entry], goals: Iterable[Any] | None = None) -> str:
+    doc: dict[str, Any] = {
         "format": "backcourse-pain-diary",
         "schema_version": SCHEMA_VERSION,
         "entries": [entry_to_json(e) for e in entries],
     }
+    if goals is not None:
+        from backcourse.diary.goals import ratings_to_json
+
+        doc["activity_goals"] = ratings_to_json(goals)
     return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
 
 
-def export_json(entries: Iterable[Entry], dest: Path | str, overwrite: bool = False) -> Path:
-    """Write a copy of the diary as JSON: ``{"format", "schema_version", "entries": [...]}``."""
+def export_json(entries: Iterable[Entry], dest: Path | str, overwrite: bool = False,
+                goals: Iterable[Any] | None = None) -> Path:
+    """Write a copy of the diary as JSON: ``{"format", "schema_version", "entries": [...]}``, plus
+    ``"activity_goals"`` when ``goals`` are given."""
     dest = Path(dest).expanduser()
     files.refuse_existing(dest, overwrite)
-    atomic_write_text(dest, json_text(entries), encoding="utf-8")
+    atomic_write_text(dest, json_text(entries, goals), encoding="utf-8")
     return dest
 
 
@@ -784,11 +995,37 @@ class Diary:
     def import_file(self, source: Path | str, today: date | None = None) -> ImportReport:
         return import_into(self.path, source, self.known_ids, today)
 
+    @property
+    def goals_path(self) -> Path:
+        from backcourse.diary.goals import goals_path_for
+
+        return goals_path_for(self.path)
+
+    def goals(self) -> list[Any]:
+        """The activity-goal ratings kept beside this diary."""
+        from backcourse.diary.goals import read_goals
+
+        return read_goals(self.goals_path)
+
+    def rate(self, rating: Any, today: date | None = None) -> list[Any]:
+        from backcourse.diary.goals import add_rating
+
+        return add_rating(self.goals_path, rating, today)
+
     def export(self, dest: Path | str, overwrite: bool = False) -> Path:
-        """Export to ``dest``; the suffix (.csv or .json) picks the format."""
+        """Export to ``dest``; the suffix (.csv or .json) picks the format. Activity goals go inside the JSON,
+        or beside a CSV copy as ``<name>-activity-goals.csv``."""
+        from backcourse.diary.goals import goals_path_for, write_goals
+
         dest = Path(dest).expanduser()
         if dest.suffix.lower() == ".json":
-            return export_json(self.entries(), dest, overwrite)
+            return export_json(self.entries(), dest, overwrite, goals=self.goals())
         if dest.suffix.lower() == ".csv":
-            return export_csv(self.entries(), dest, overwrite)
+            ratings = self.goals()
+            if ratings:
+                files.refuse_existing(goals_path_for(dest), overwrite)
+            out = export_csv(self.entries(), dest, overwrite)
+            if ratings:
+                write_goals(goals_path_for(dest), ratings, today=date.max, overwrite=True)
+            return out
         raise ValueError(f"export writes .csv or .json files; got {dest.name!r}")

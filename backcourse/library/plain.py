@@ -52,7 +52,7 @@ class Dose:
 
 
 #: Fields kept as tuples (the JSON holds lists).
-_TUPLES = ("aliases", "spine_motion", "equipment", "phases", "steps", "cues", "cautions", "easier", "harder",
+_TUPLES = ("aliases", "spine_motion", "equipment", "comfort", "phases", "steps", "cues", "cautions", "easier", "harder",
            "muscles", "seeds")
 
 
@@ -70,6 +70,7 @@ class Exercise:
     phases: tuple[str, ...]
     loaded: bool
     dose: Dose
+    comfort: tuple[str, ...] = ()  # what makes it comfier but is not needed (a mat on a hard floor)
     kind: str = "exercise"
     isometric: bool = False
     use_with_care: bool = False

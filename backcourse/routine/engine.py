@@ -801,7 +801,7 @@ def _item(ex, profile: Profile, dose: DoseNow, kind: str, paired_with: str | Non
         rules.append("leave-out-aggravating")
     if _needs(ex):
         rules.append("equipment-at-hand")
-    if "mat" in ex.equipment:
+    if "mat" in ex.equipment or "mat" in getattr(ex, "comfort", ()):
         rules.append("floor-space")
     rules += ["fits-time", "variety"]
     return PlanItem(

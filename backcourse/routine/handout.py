@@ -18,14 +18,15 @@ import io
 from collections.abc import Iterable
 from datetime import datetime, time, timedelta, timezone
 from pathlib import Path
-
-import matplotlib
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from backcourse import files, safety
 from backcourse.routine import engine as routine
 from backcourse.routine.engine import Blocked, Plan, PlanItem
 from backcourse.style import PALETTE, RC_PARAMS
+
+if TYPE_CHECKING:  # matplotlib is imported where a chart is drawn: the online book's live builder has none
+    from matplotlib.figure import Figure
 
 #: How to change the dose, printed on the handout (rule reps-by-pain and walk-build).
 PROGRESS_RULE = (
@@ -57,9 +58,12 @@ _SVG_CACHE: dict[tuple[str, str], str] = {}
 def _drawable(library):
     """The library the handout draws from: the checked (pydantic) one, whose exercises carry drawable poses."""
     from backcourse.library import plain
-    from backcourse.library.model import default_library
 
-    return default_library() if library is None or isinstance(library, plain.Library) else library
+    if library is None or isinstance(library, plain.Library):
+        from backcourse.library.model import default_library  # only here: the live builder passes its own
+
+        return default_library()
+    return library
 
 
 def _checked(ex):
@@ -520,7 +524,7 @@ def plan_csv(plan: Plan) -> str:
     """The plan as CSV, one row per exercise in a session and one row per walk."""
     _require_plan(plan)
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer = files.SpreadsheetDictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")  # formula-safe cells
     writer.writeheader()
     for day in plan.days:
         if day.session:
@@ -622,6 +626,9 @@ def weekly_minutes_chart(plan: Plan) -> Figure:
 
 
 def _chart(totals) -> Figure:
+    import matplotlib
+    from matplotlib.figure import Figure
+
     weeks = list(range(1, len(totals) + 1))
     with matplotlib.rc_context(RC_PARAMS):
         fig = Figure(figsize=(6.4, 4.0), layout="constrained")
@@ -664,6 +671,8 @@ def chart_svg(plan: Plan) -> str:
 
 @functools.lru_cache(maxsize=64)
 def _chart_svg(totals) -> str:
+    import matplotlib
+
     buf = io.StringIO()
     with matplotlib.rc_context(RC_PARAMS):
         _chart(totals).savefig(buf, format="svg", metadata={"Date": None})

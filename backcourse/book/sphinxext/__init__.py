@@ -17,6 +17,9 @@ from backcourse.book.sphinxext import safety  # emergency, red-flags, pain-rule,
 from backcourse.book.sphinxext import review  # "Page last reviewed ... next review due" on every page
 from backcourse.book.sphinxext import selfcheck  # self-check boxes read "Question N", numbered on each page
 from backcourse.book.sphinxext import library  # exercise-index and exercise-library directives, drawn from data/exercises.yaml
+from backcourse.book.sphinxext import head  # meta description, search keywords from front matter, a proper root index.html
+from backcourse.book.sphinxext import assets  # each page loads only the scripts/styles it uses (page weight), the reader script
+from backcourse.book.sphinxext import livebuilder  # live-routine-builder: the routine builder running in the reader's browser
 
 
 def setup(app):
@@ -26,8 +29,11 @@ def setup(app):
     bibstyle.setup(app)
     htmlfixes.setup(app)
     library.setup(app)
+    head.setup(app)
+    assets.setup(app)
     booklinks.setup(app)
     safety.setup(app)
     review.setup(app)
     selfcheck.setup(app)
+    livebuilder.setup(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "0.1"}

@@ -236,13 +236,42 @@ class _LibraryDirective(SphinxDirective):
             raise self.error(str(exc)) from exc
 
 
+def groups_in(library: exlib.Library) -> list[tuple[str, str, list[exlib.Exercise]]]:
+    """(group, title, exercises) for each group of GROUPS that has exercises, in the page's order."""
+    out = []
+    for group, title in GROUPS:
+        members = [ex for ex in library if group_of(ex) == group]
+        if members:
+            out.append((group, title, members))
+    return out
+
+
+def jump_markdown(library: exlib.Library) -> list[str]:
+    """One line of links to each category's section, with how many exercises it holds."""
+    links = [f"{{ref}}`{title} ({len(members)}) <library-{group}>`" for group, title, members in groups_in(library)]
+    return ["```{container} exercise-jump", "**Jump to:** " + " · ".join(links), "```", ""]
+
+
+def compact_index_markdown(library: exlib.Library) -> list[str]:
+    """The index for a phone: per category, the exercise names as links (the table's other columns are in each
+    entry). CSS shows it instead of the table on narrow screens."""
+    lines = ["````{container} exercise-index-compact"]
+    for _group, title, members in groups_in(library):
+        names = " · ".join(f"{{ref}}`{_escape_myst(ex.name)} <{ex.anchor}>`" for ex in members)
+        lines += [f"**{title}:** {names}", ""]
+    lines.append("````")
+    return lines
+
+
 class ExerciseIndex(_LibraryDirective):
-    """A sortable table of every exercise, each name linking to its section."""
+    """A line of jump links to each category, a sortable table of every exercise (desktop) and a compact list
+    of names by category (phone), each name linking to its section."""
 
     def run(self):
         library = self._library()
-        container = nodes.container(classes=["exercise-index-wrapper"])
-        self.state.nested_parse(StringList(index_markdown(library)), self.content_offset, container)
+        container = nodes.container(classes=["exercise-index-wrapper"], ids=["exercise-index"])
+        lines = jump_markdown(library) + compact_index_markdown(library) + [""] + index_markdown(library)
+        self.state.nested_parse(StringList(lines), self.content_offset, container)
         return [container]
 
 
@@ -255,11 +284,9 @@ class ExerciseLibrary(_LibraryDirective):
         write_drawings(library, Path(app.outdir))
         page_uri = app.builder.get_target_uri(self.env.docname)
         lines: list[str] = []
-        for group, title in GROUPS:
-            members = [ex for ex in library if group_of(ex) == group]
-            if not members:
-                continue
-            lines += [f"({'library-' + group})=", f"## {title}", ""]
+        for group, title, members in groups_in(library):
+            lines += [f"({'library-' + group})=", f"## {title}", "",
+                      "```{container} exercise-back", '<a href="#exercise-index">Back to the index</a>', "```", ""]
             for ex in members:
                 lines += entry_markdown(ex, lambda name: relative_uri(page_uri, f"{DRAWINGS_DIR}/{name}"))
         # Headings are allowed here: the sections join the page's own tree, after the directive's place.

@@ -1,0 +1,99 @@
+"""Importing what people actually have: other apps' exports and spreadsheets (made-up fixtures in
+tests/fixtures/diary-import/). Every line of a source is accounted for; every column is named as used or not."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from pathlib import Path
+
+import pytest
+
+from backcourse.diary import store as diary
+
+FIXTURES = Path(__file__).parent / "fixtures" / "diary-import"
+KNOWN = frozenset({"cat-cow", "bird-dog"})
+TODAY = date(2025, 6, 1)
+
+
+def read(name: str) -> diary.ImportReport:
+    return diary.read_import_file(FIXTURES / name, KNOWN, TODAY)
+
+
+def physical_lines(name: str) -> int:
+    return len((FIXTURES / name).read_bytes().splitlines())
+
+
+def assert_every_line_accounted(report: diary.ImportReport, name: str) -> None:
+    assert sorted(report.lines) == list(range(1, physical_lines(name) + 1))
+    assert sum(1 for v in report.lines.values() if v == "taken") >= len(report.taken)
+
+
+def test_iso_timestamps_with_z_or_offset_keep_the_written_clock_time():
+    rep = read("iso-timestamps.csv")
+    assert [(e.date, e.time, e.pain) for e in rep.taken] == [
+        (date(2025, 1, 6), time(8, 30), 5), (date(2025, 1, 7), time(21, 15), 4), (date(2025, 1, 8), time(7, 5), 3)]
+    assert rep.refused == []
+    assert rep.used_columns == {"Timestamp": "date", "Pain level": "pain", "Comment": "notes"}
+    assert rep.ignored_columns == ["App version"]
+    assert "time zone" in rep.summary()
+    assert_every_line_accounted(rep, "iso-timestamps.csv")
+
+
+def test_twelve_hour_times():
+    rep = read("twelve-hour.csv")
+    assert [e.time for e in rep.taken] == [time(21, 0), time(0, 15), time(12, 0), time(7, 0)]
+    assert_every_line_accounted(rep, "twelve-hour.csv")
+
+
+def test_semicolon_csv_with_german_column_names():
+    rep = read("semicolon-schmerz.csv")
+    assert [(e.pain, e.notes) for e in rep.taken] == [(5, "steif, nach der Fahrt"), (4, "besser")]
+    assert rep.used_columns == {"Datum": "date", "Uhrzeit": "time", "Schmerz": "pain", "Notiz": "notes"}
+    assert rep.ignored_columns == ["Wetter"]
+    assert "';'" in rep.summary()
+    assert_every_line_accounted(rep, "semicolon-schmerz.csv")
+
+
+def test_windows_1252_file_is_read_and_the_report_says_so():
+    rep = read("windows-1252.csv")
+    assert [e.notes for e in rep.taken] == ["caf\u00e9 \u2013 sore after the \u201clong\u201d drive", "na\u00efve stretch"]
+    assert "Windows-1252" in rep.summary()
+
+
+def test_json_list_with_list_values_and_unused_keys():
+    rep = read("list.json")
+    assert [(e.pain, e.tags, e.exercises, e.notes) for e in rep.taken] == [
+        (5, ("sitting", "stress"), ("cat-cow",), ""), (4, (), (), "=not a formula")]
+    assert rep.ignored_columns == ["mood"]
+    assert "mood" in rep.summary() and "Columns used" in rep.summary()
+
+
+def test_unterminated_quote_refuses_its_line_and_keeps_reading():
+    rep = read("unterminated-quote.csv")
+    assert [e.pain for e in rep.taken] == [4, 3]
+    assert [r.row for r in rep.refused] == ["line 2"]
+    assert "quote" in rep.refused[0].reason
+    assert_every_line_accounted(rep, "unterminated-quote.csv")
+    assert "2 row(s) taken, 1 refused" in rep.summary()
+
+
+def test_row_problems_are_each_refused_with_their_line():
+    rep = read("row-problems.csv")
+    refused = {r.row: r.reason for r in rep.refused}
+    assert set(refused) == {"line 2", "line 3", "line 7"}
+    assert "quote" in refused["line 2"]
+    assert "more" in refused["line 3"]
+    assert "pain" in refused["line 7"]
+    assert [e.notes for e in rep.taken] == ["two\nlines"]
+    assert rep.lines[4] == "blank" and rep.lines[5] == rep.lines[6] == "taken"
+    assert_every_line_accounted(rep, "row-problems.csv")
+
+
+def test_import_into_a_diary_accounts_for_duplicates(tmp_path):
+    path = tmp_path / "d.csv"
+    d = diary.Diary.at(path, KNOWN)
+    first = d.import_file(FIXTURES / "twelve-hour.csv", today=TODAY)
+    again = d.import_file(FIXTURES / "twelve-hour.csv", today=TODAY)
+    assert len(first.taken) == 4 and again.taken == []
+    assert [v for k, v in sorted(again.lines.items())] == ["header"] + ["duplicate"] * 4
+    assert len(diary.read_diary(path)) == 4
