@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import find_chromium, launch_chromium, missing_chromium_message
+
 
 ROOT = Path(__file__).resolve().parent.parent
 PORT = 18411
@@ -74,16 +74,12 @@ def lab(tmp_path_factory):
             proc.kill()
 
 
-def test_the_notebook_in_jupyterlab_follows_the_learner_and_never_saves_their_entries(lab):
-    from playwright.sync_api import sync_playwright
-
+def test_the_notebook_in_jupyterlab_follows_the_learner_and_never_saves_their_entries(lab, browser):
     folder, diary = lab
-    chromium = find_chromium()
-    assert chromium, missing_chromium_message()
     foreign: list[str] = []
-    with sync_playwright() as p:
-        browser = launch_chromium(p, chromium)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:  # the session's one Chromium (tests/conftest.py): Playwright's sync API allows one per thread
+        page = context.new_page()
         page.on("request", lambda r: foreign.append(r.url) if not r.url.startswith(
             (f"http://127.0.0.1:{PORT}", f"ws://127.0.0.1:{PORT}", "data:", "blob:", "about:")) else None)
         try:
@@ -163,7 +159,8 @@ def test_the_notebook_in_jupyterlab_follows_the_learner_and_never_saves_their_en
             page.screenshot(path=str(folder / "lab-failure.png"), full_page=True)
             print(f"screenshot: {folder / 'lab-failure.png'}")
             raise
-        browser.close()
+    finally:
+        context.close()
     saved = (folder / "pain-diary.ipynb").read_text("utf-8")
     assert (folder / "pain-diary.ipynb").stat().st_mtime != before, "the notebook was not saved"
     json.loads(saved)

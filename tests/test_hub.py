@@ -182,10 +182,8 @@ def test_diary_and_plan_are_private_to_each_learner(learners, hub):
     assert other.status_code in (302, 403, 404) and "plan of" not in other.text
 
 
-def test_assign_link_opens_the_notebook_in_chromium(learners, course_repo, hub):
+def test_assign_link_opens_the_notebook_in_chromium(learners, course_repo, hub, browser):
     """A learner logs in on the hub's page and follows the assign link: JupyterLab shows the notebook."""
-    from playwright.sync_api import sync_playwright
-
     _, repo_url, branch = course_repo
     link = subprocess.run(
         [sys.executable, "-m", "backcourse.teach.assign", "--hub", BASE, "--page", NOTEBOOK,
@@ -194,9 +192,9 @@ def test_assign_link_opens_the_notebook_in_chromium(learners, course_repo, hub):
     shots = ROOT / "_build" / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     foreign = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=os.environ.get("BACKCOURSE_CHROMIUM", "/usr/bin/chromium"))
-        page = browser.new_page(viewport={"width": 1280, "height": 800})
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
         page.route(re.compile(r"^(?!http://127\.0\.0\.1:%d/)(https?|wss?)://" % PORT),
                    lambda route: (foreign.append(route.request.url), route.abort()))
         page.goto(link)
@@ -206,8 +204,10 @@ def test_assign_link_opens_the_notebook_in_chromium(learners, course_repo, hub):
         page.wait_for_url(re.compile(r"/user/learner03/lab"), timeout=180_000)
         page.locator(".jp-Notebook h1:visible", has_text="Your pain diary").first.wait_for(timeout=120_000)
         page.screenshot(path=str(shots / "hub-assign-link.png"))
-        browser.close()
-    assert "/lab/tree/moving-again/notebooks/pain-diary.ipynb" in page.url
+        url = page.url
+    finally:
+        context.close()
+    assert "/lab/tree/moving-again/notebooks/pain-diary.ipynb" in url
     assert not foreign, f"requests to other hosts: {foreign[:5]}"
 
 

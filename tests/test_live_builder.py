@@ -196,34 +196,27 @@ def live_site(book):
 
 
 @pytest.fixture(scope="module")
-def tab_factory(live_site):
-    from playwright.sync_api import sync_playwright
+def tab_factory(live_site, request):
+    # The session's one Chromium (tests/conftest.py); named here by lookup, as this module's `browser` is the
+    # course's backcourse.routine.browser.
+    chrome = request.getfixturevalue("browser")
+    contexts = []
 
-    from browser_support import find_chromium, launch_chromium, missing_chromium_message
+    def open_tab():
+        context = chrome.new_context(viewport={"width": 375, "height": 900}, accept_downloads=True)
+        contexts.append(context)
+        tab = context.new_page()
+        record = {"requests": [], "other_hosts": [], "errors": []}
+        tab.on("request", lambda r: (record["requests"].append(r.url),
+                                     None if live_site.is_local(r.url) else record["other_hosts"].append(r.url)))
+        tab.on("console", lambda m: record["errors"].append(m.text) if m.type == "error" else None)
+        tab.on("pageerror", lambda e: record["errors"].append(str(e)))
+        tab.goto(live_site.base + PAGE, wait_until="load")
+        return tab, record
 
-    executable = find_chromium()
-    if executable is None:
-        pytest.fail(missing_chromium_message(), pytrace=False)
-    with sync_playwright() as p:
-        browser_ = launch_chromium(p, executable)
-        contexts = []
-
-        def open_tab():
-            context = browser_.new_context(viewport={"width": 375, "height": 900}, accept_downloads=True)
-            contexts.append(context)
-            tab = context.new_page()
-            record = {"requests": [], "other_hosts": [], "errors": []}
-            tab.on("request", lambda r: (record["requests"].append(r.url),
-                                         None if live_site.is_local(r.url) else record["other_hosts"].append(r.url)))
-            tab.on("console", lambda m: record["errors"].append(m.text) if m.type == "error" else None)
-            tab.on("pageerror", lambda e: record["errors"].append(str(e)))
-            tab.goto(live_site.base + PAGE, wait_until="load")
-            return tab, record
-
-        yield open_tab
-        for context in contexts:
-            context.close()
-        browser_.close()
+    yield open_tab
+    for context in contexts:
+        context.close()
 
 
 def fill(tab, answers: dict[str, bool]) -> None:

@@ -8,6 +8,7 @@ Nothing here imports the course package; every cell runs in the learner's kernel
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 import json
 import re
 import time
@@ -106,7 +107,10 @@ class Learner:
 
     def run(self, kernel_id: str, sources: list[str], cwd: str | None = None, timeout: float = 300) -> list[dict]:
         """Run code cells in the kernel, in order; one result per cell: status, text output, error."""
-        return asyncio.run(self._run(kernel_id, sources, cwd, timeout))
+        # In a thread of its own: the caller's thread may already run an event loop (a notebook, or Playwright's
+        # sync API in the tests), and asyncio.run() refuses to start a second one there.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(asyncio.run, self._run(kernel_id, sources, cwd, timeout)).result()
 
     async def _run(self, kernel_id: str, sources: list[str], cwd: str | None, timeout: float) -> list[dict]:
         ws_url = self.user_url(f"api/kernels/{kernel_id}/channels").replace("http://", "ws://", 1)
