@@ -22,7 +22,6 @@ from pathlib import Path
 import pytest
 
 
-
 ROOT = Path(__file__).resolve().parent.parent
 PORT = 18411
 SECRET = "SECRET-NOTE-4417 about my own back"

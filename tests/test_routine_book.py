@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from build_support import ROOT
+from backcourse import safety
 
 pytestmark = pytest.mark.build
 
@@ -36,7 +37,7 @@ def test_worked_example_is_static_html_with_every_week(page):
     # the worked example's 6 weeks, and the first week of next week's plan after the check-in
     assert page.count('class="routine-week"') == 6 + 1
     assert "Week 1 check-in" in page and "Made-up sample diary and sample plan" in page
-    assert "Why: " in page and "Stop if it gets worse" in page
+    assert "Why: " in page and html.escape(safety.PAIN_RULE_TITLE) in page
     assert "Warning sign." in page  # the blocked example
 
 

@@ -15,6 +15,7 @@ import csv
 import functools
 import html
 import io
+import re
 from collections.abc import Iterable
 from datetime import datetime, time, timedelta, timezone
 from pathlib import Path
@@ -86,8 +87,20 @@ def drawing_svg(ex) -> str:
 
         svg = exercise_svg(ex)
         start = svg.find("<svg")
-        _SVG_CACHE[key] = svg[start:] if start >= 0 else svg
+        _SVG_CACHE[key] = compact_svg(svg[start:] if start >= 0 else svg)
     return _SVG_CACHE[key]
+
+
+_METADATA = re.compile(r"<metadata>.*?</metadata>", re.S)
+_LONG_DECIMAL = re.compile(r"(\d+\.\d)\d+")
+_BETWEEN_TAGS = re.compile(r">\s+<")
+
+
+def compact_svg(svg: str) -> str:
+    """A drawing inlined a dozen times on a page, made smaller: no metadata block, no indentation, and
+    coordinates to a tenth of a point (invisible at any zoom a reader uses). The routine page stays within the
+    page-weight budget of the reader-experience tests."""
+    return _BETWEEN_TAGS.sub("><", _LONG_DECIMAL.sub(r"\1", _METADATA.sub("", svg)))
 
 
 def drawing_alt(ex) -> str:
@@ -337,8 +350,8 @@ def handout_html(plan: Plan, library=None) -> str:
     first, last = plan.weeks[0].days[0].date, plan.weeks[-1].days[-1].date
     profile = "".join(f"<tr><th scope=\"row\">{_esc(k)}</th><td>{_esc(v)}</td></tr>"
                       for k, v in profile_summary(plan.profile))
-    rules = "".join(f"<li><strong>{_esc(r.title)}.</strong> {_esc(r.reason)}</li>"
-                    for r in (routine.RULES[i] for i in plan.rules_used()))
+    # Titles only: with every rule's reason the cover ran onto a second page (the reasons are in the book).
+    rules = " · ".join(_esc(routine.RULES[i].title) for i in plan.rules_used())
     cover = (
         '<section class="page cover">'
         f"<h1>My back routine</h1><p>{len(plan.weeks)} weeks, from {_esc(_long_date(first))} "
@@ -347,7 +360,7 @@ def handout_html(plan: Plan, library=None) -> str:
         f"<p><strong>How to build up.</strong> {_esc(PROGRESS_RULE)}</p>"
         f'<table class="profile"><caption>What you told the routine builder</caption>{profile}</table>'
         f"{notes_html(plan, links=False)}"
-        f"<h2>How this plan was chosen</h2><ul>{rules}</ul>"
+        f"<p><strong>How this plan was chosen:</strong> {rules}.</p>"
         "<p>This plan is general advice from a self-study course. It is not a diagnosis. "
         "Ask a doctor or physio if you are unsure.</p></section>"
     )
