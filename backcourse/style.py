@@ -19,14 +19,27 @@ PALETTE = {
     "grey": "#6b6b6b",
 }
 
+#: Smallest type in any chart, in points. Figures are at most about 4.6 inches (331 pt) wide, so a phone that
+#: shrinks one to its 343 px column still draws this at 11 CSS px or more.
+MIN_FONT = 11.5
+#: Width of the article column on a 375 px phone, and the smallest chart text wanted there (CSS px).
+PHONE_COLUMN_PX = 343
+PHONE_MIN_TEXT_PX = 11.5
+
+
+def min_font_for_width(width_in: float) -> float:
+    """Smallest font size (pt) that stays readable on a phone when a figure this wide fills its column."""
+    return max(MIN_FONT, PHONE_MIN_TEXT_PX * width_in * 72 / PHONE_COLUMN_PX)
+
+
 #: Settings applied by :func:`use_course_style`; text is large enough to read on a phone.
 RC_PARAMS = {
     "figure.figsize": (6.4, 4.0),
     "figure.dpi": 100,
     "savefig.dpi": 200,
-    "font.size": 11,
-    "axes.titlesize": 12,
-    "axes.labelsize": 11,
+    "font.size": MIN_FONT,
+    "axes.titlesize": 12.5,
+    "axes.labelsize": MIN_FONT,
     "axes.spines.top": False,
     "axes.spines.right": False,
     # As text (matplotlib parses it), so the palette can be imported where matplotlib is absent (the live builder).

@@ -9,7 +9,7 @@ from __future__ import annotations
 from matplotlib.figure import Figure
 
 from backcourse import evidence, safety
-from backcourse.style import PALETTE, RC_PARAMS
+from backcourse.style import MIN_FONT, PALETTE, RC_PARAMS
 
 import matplotlib
 
@@ -37,7 +37,7 @@ def _canvas(width: float, height: float, xlim: tuple[float, float], ylim: tuple[
 def recovery_curve() -> Figure:
     """Average pain over the first year after an episode starts (Menezes Costa et al. 2012)."""
     with matplotlib.rc_context(RC_PARAMS):
-        fig = _new_figure()
+        fig = _new_figure(4.6, 3.9)
         ax = fig.add_subplot()
         for series, colour, marker in (
             (evidence.RECOVERY_ACUTE, PALETTE["blue"], "o"),
@@ -47,16 +47,15 @@ def recovery_curve() -> Figure:
             # Acute values sit below their points and persistent values above, so the week-0 pair never overlaps.
             dy = -16 if series is evidence.RECOVERY_ACUTE else 9
             for x, y in zip(series.x, series.y):
-                ax.annotate(f"{y}", (x, y), textcoords="offset points", xytext=(0, dy), ha="center", fontsize=10,
+                ax.annotate(f"{y}", (x, y), textcoords="offset points", xytext=(0, dy), ha="center", fontsize=MIN_FONT,
                             color=colour)
-        ax.set_xlabel("Weeks since the back pain started")
-        ax.set_ylabel("Average pain (0 = none, 100 = worst)")
+        ax.set_ylabel("Average pain\n(0 = none, 100 = worst)")
         ax.set_xticks(evidence.RECOVERY_WEEKS)
         ax.set_ylim(0, 65)
-        ax.set_title("Back pain usually eases, fastest in the first weeks")
+        ax.set_xlabel("Weeks since the back pain started")
         ax.legend(loc="upper right")
-        ax.text(0.01, 0.02, "Source: Menezes Costa et al. 2012, CMAJ (pooled cohort studies)", fontsize=8,
-                color=PALETTE["grey"], transform=ax.transAxes)
+        _title(fig, "Back pain usually eases,\nfastest in the first weeks")
+        _source(fig, "Source: Menezes Costa et al. 2012, CMAJ (pooled cohort studies)")
     return fig
 
 
@@ -73,7 +72,7 @@ def _source(fig: Figure, text: str) -> None:
 
     ``supxlabel`` (not ``fig.text``) so the constrained layout keeps room for it.
     """
-    fig.supxlabel(textwrap.fill(text, 62), x=0.01, ha="left", fontsize=8.5, color=PALETTE["grey"])
+    fig.supxlabel(textwrap.fill(text, 46), x=0.01, ha="left", fontsize=MIN_FONT, color=PALETTE["grey"])
 
 
 def _title(fig: Figure, text: str) -> None:
@@ -134,7 +133,7 @@ def spine_diagram() -> Figure:
     from matplotlib.transforms import Affine2D
 
     with matplotlib.rc_context(RC_PARAMS):
-        fig, ax = _canvas(4.8, 4.9, (0, 12), (0, 10.7), equal=True)
+        fig, ax = _canvas(4.6, 4.9, (0, 12), (0, 10.7), equal=True)
 
         bone, disc = "#e9dfc9", PALETTE["sky"]
         points = _spine_points()
@@ -176,7 +175,7 @@ def spine_diagram() -> Figure:
         ax.add_patch(Ellipse((sx - 1.6, sy - 1.9), 2.2, 2.0, facecolor=PALETTE["purple"], alpha=0.5, linewidth=0))
 
         def label(text, xy, xytext, colour="black"):
-            ax.annotate(text, xy, xytext=xytext, fontsize=11, color=colour, ha="center", va="center",
+            ax.annotate(text, xy, xytext=xytext, fontsize=MIN_FONT, color=colour, ha="center", va="center",
                         arrowprops=dict(arrowstyle="-", color=PALETTE["grey"], linewidth=1))
 
         x1, y1, _ = points[0]
@@ -191,8 +190,8 @@ def spine_diagram() -> Figure:
         label("Side muscles\n(obliques)", (7.8, 8.6), (10.3, 9.9), PALETTE["green"])
         label("Sacrum\n(base of spine)", (sx + 0.1, sy - 1.4), (6.2, 0.5))
         label("Buttock\nmuscles", (sx - 2.1, sy - 2.4), (1.4, 0.7), PALETTE["purple"])
-        ax.text(0.1, 5.6, "\u2190 back", fontsize=10, color=PALETTE["grey"], ha="left")
-        ax.text(11.9, 1.9, "front \u2192", fontsize=10, color=PALETTE["grey"], ha="right")
+        ax.text(0.1, 5.6, "\u2190 back", fontsize=MIN_FONT, color=PALETTE["grey"], ha="left")
+        ax.text(11.9, 1.9, "front \u2192", fontsize=MIN_FONT, color=PALETTE["grey"], ha="right")
         _title(fig, "The lower back from the side")
         _source(fig, "Schematic drawing, not to scale.")
     return fig
@@ -203,7 +202,7 @@ def phases_timeline() -> Figure:
     acute, chronic = evidence.ACUTE_WEEKS, evidence.CHRONIC_WEEKS
     end = 19
     with matplotlib.rc_context(RC_PARAMS):
-        fig = _new_figure(4.7, 3.7)
+        fig = _new_figure(4.6, 4.3)
         ax = fig.add_subplot()
         bands = (
             (0, acute, f"Acute\nunder {acute}\nweeks", PALETTE["vermillion"]),
@@ -211,22 +210,22 @@ def phases_timeline() -> Figure:
             (chronic, end, f"Chronic\nover {chronic}\nweeks", PALETTE["blue"]),
         )
         for start, stop, text, colour in bands:
-            ax.barh(2, stop - start, left=start, height=0.8, color=colour, alpha=0.85, edgecolor="white")
-            ax.text((start + stop) / 2, 2, text, ha="center", va="center", fontsize=10, color="white",
+            ax.barh(2.15, stop - start, left=start, height=0.8, color=colour, alpha=0.85, edgecolor="white")
+            ax.text((start + stop) / 2, 2.15, text, ha="center", va="center", fontsize=MIN_FONT, color="white",
                     fontweight="bold")
         names = evidence.PHASE_NAMES
         # The same boundaries as the routine builder's suggestion (the ACP time bands); the arrows stay a
         # rough guide because the learner moves on when pain settles.
         phases = (
-            (0, acute, f"1 {names['acute']}:\nmove, walk", PALETTE["vermillion"]),
-            (acute, chronic, f"2 {names['recovering']}:\nadd core holds", PALETTE["orange"]),
-            (chronic, end, f"3 {names['maintenance']}:\nbuild up", PALETTE["blue"]),
+            (0, acute, f"1 {names['acute']}:\nmove,\nwalk", PALETTE["vermillion"]),
+            (acute, chronic, f"2 {names['recovering']}:\nadd core\nholds", PALETTE["orange"]),
+            (chronic, end, "3 " + names['maintenance'].replace(" ", "\n", 1) + ":\nbuild up", PALETTE["blue"]),
         )
         for start, stop, text, colour in phases:
             ax.add_patch(FancyArrowPatch((start + 0.1, 0.6), (stop - 0.1, 0.6), arrowstyle="simple,head_width=14,"
                                          "head_length=10,tail_width=9", color=colour, alpha=0.35, linewidth=0))
-            ax.text((start + stop) / 2, 0.95, text, ha="center", va="bottom", fontsize=9.5)
-        ax.set_yticks([2, 0.9], ["How long\nit has lasted", "The course's\nphases"])
+            ax.text((start + stop) / 2, 0.95, text, ha="center", va="bottom", fontsize=MIN_FONT)
+        ax.set_yticks([2.15, 0.8], ["How long\nit has lasted", "The course's\nphases"])
         ax.tick_params(axis="y", length=0)
         ax.set_ylim(0.2, 2.6)
         ax.set_xlim(0, end)
@@ -238,7 +237,7 @@ def phases_timeline() -> Figure:
     return fig
 
 
-def _box(ax, xy, text, colour, width=3.6, height=1.0, fontsize=10.5, wrap=26):
+def _box(ax, xy, text, colour, width=3.6, height=1.0, fontsize=MIN_FONT, wrap=26):
     x, y = xy
     ax.add_patch(FancyBboxPatch((x - width / 2, y - height / 2), width, height,
                                 boxstyle="round,pad=0.05,rounding_size=0.15", facecolor=colour,
@@ -250,7 +249,7 @@ def _arrow(ax, start, end, text=""):
     ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>,head_width=0.25,head_length=0.4",
                                  color=PALETTE["black"], linewidth=1.3, mutation_scale=12))
     if text:
-        ax.text((start[0] + end[0]) / 2 + 0.12, (start[1] + end[1]) / 2, text, fontsize=10, fontweight="bold",
+        ax.text((start[0] + end[0]) / 2 + 0.12, (start[1] + end[1]) / 2, text, fontsize=MIN_FONT, fontweight="bold",
                 ha="left", va="center")
 
 
@@ -321,7 +320,7 @@ def endurance_ratios_chart() -> Figure:
                 ax.text(bar.get_x() + bar.get_width() / 2, bar.get_height() + 0.02, f"{bar.get_height():.2f}",
                         ha="center", va="bottom", fontsize=11)
         ax.axhline(1.0, color=PALETTE["grey"], linestyle="--", linewidth=1)
-        ax.text(1.55, 1.02, "same as the\nback hold", fontsize=9, color=PALETTE["grey"], ha="right", va="bottom")
+        ax.text(1.55, 1.02, "same as the\nback hold", fontsize=MIN_FONT, color=PALETTE["grey"], ha="right", va="bottom")
         ax.set_xticks(xs, groups)
         ax.set_ylim(0, 1.3)
         ax.set_ylabel("Ratio of hold times")
@@ -334,7 +333,7 @@ def endurance_ratios_chart() -> Figure:
 def where_to_go() -> Figure:
     """Where to go, in three boxes. The signs themselves are listed in text (backcourse.safety), not here."""
     with matplotlib.rc_context(RC_PARAMS):
-        fig, ax = _canvas(4.6, 4.7, (0, 10), (1.5, 11.6))
+        fig, ax = _canvas(4.6, 4.9, (0, 10), (1.5, 11.6))
         sections = (
             ("A sign in the red box", f"{safety.emergency_block().title}: call {safety.EMERGENCY_NUMBERS}, "
              "or go to an emergency department.", "#fbe3d5", PALETTE["vermillion"], "!"),

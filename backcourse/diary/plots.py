@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from backcourse.diary import analysis
 from backcourse.diary.store import Entry
 from backcourse.evidence import WHO_WEEKLY_MINUTES
-from backcourse.style import PALETTE, RC_PARAMS
+from backcourse.style import MIN_FONT, PALETTE, RC_PARAMS
 
 #: Figure size in inches: narrow and tall enough that text stays readable when a phone shrinks it.
 PHONE_SIZE = (4.3, 5.0)
@@ -128,7 +128,7 @@ def draw_pain_over_weeks(
             continue  # a routine in place from the first day is not a change
         x = _x(d, start)
         ax.axvline(x, color=PALETTE["green"], linestyle=":", linewidth=1.5)
-        ax.text(x + 0.1, 0.3, label, rotation=90, va="bottom", ha="left", fontsize=9, color=PALETTE["green"])
+        ax.text(x + 0.1, 0.3, label, rotation=90, va="bottom", ha="left", fontsize=MIN_FONT, color=PALETTE["green"])
 
     ax.set_ylim(0, 10.5)
     ax.set_yticks(range(0, 11, 2))
@@ -154,7 +154,7 @@ def pain_over_weeks(
         ax = fig.add_subplot()
         _title(ax, title, sample)
         if draw_pain_over_weeks(ax, entries, baseline_week, changes):
-            fig.legend(loc="outside lower center", ncols=2, fontsize=9, handlelength=1.3, columnspacing=0.7,
+            fig.legend(loc="outside lower center", ncols=2, fontsize=MIN_FONT, handlelength=1.3, columnspacing=0.7,
                        handletextpad=0.4)
     return fig
 
@@ -189,7 +189,7 @@ def walking_and_pain_weeks(
                           color=PALETTE["blue"])
         low, _high = WHO_WEEKLY_MINUTES
         bottom.axhline(low, color=PALETTE["black"], linestyle="--", linewidth=1)
-        bottom.set_title(f"Dashed line: WHO minimum, {low} min a week", loc="left", fontsize=10)
+        bottom.set_title(f"Dashed line: WHO minimum, {low} min a week", loc="left", fontsize=MIN_FONT)
         bottom.set_ylabel("Minutes walked\nper week")
         bottom.set_ylim(0, max(low * 1.25, max(w.minutes_walked for w in weeks) * 1.1))
         _week_axis(bottom, len(weeks), 0.0)
@@ -238,8 +238,8 @@ def goals_and_pain_weeks(
             bottom.plot([analysis.week_number(r.date, start) for r in own], [r.score for r in own], marker=marker,
                         linestyle=line, color=colour, linewidth=1.8, label=label)
         if ratings:
-            bottom.set_title(f"About {GUIDE_POINTS} points of change: a practical guide", loc="left", fontsize=10)
-            bottom.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), fontsize=8.5, ncols=1, frameon=False)
+            bottom.set_title(f"About {GUIDE_POINTS} points of change: a practical guide", loc="left", fontsize=MIN_FONT)
+            bottom.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), fontsize=MIN_FONT, ncols=1, frameon=False)
         bottom.set_ylim(-0.3, 10.5)
         bottom.set_yticks(range(0, 11, 2))
         bottom.set_ylabel("Activity, 0-10\n(10 = as before)")

@@ -17,7 +17,7 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Polygon,
 from matplotlib.path import Path as MplPath
 
 from backcourse.library.model import HEAD_RADIUS, Exercise, Pose, Prop, label
-from backcourse.style import PALETTE, RC_PARAMS
+from backcourse.style import PALETTE, RC_PARAMS, min_font_for_width
 
 #: Inches of figure per metre of drawing: one scale for every exercise, so figures compare at a glance.
 INCHES_PER_METRE = 1.3
@@ -320,7 +320,10 @@ def _panel(ax, ex: Exercise, bounds, t: float, title: str | None, arrows: bool, 
     if arrows:
         _draw_arrows(ax, ex)
     if title:
-        ax.text(x0 + 0.03, y1 - 0.03, title, ha="left", va="top", fontsize=15, fontweight="bold",
+        # Large enough to read when a phone shrinks the whole figure (all panels) to its column.
+        fig_width = ax.figure.get_figwidth()
+        ax.text(x0 + 0.03, y1 - 0.03, title, ha="left", va="top", fontsize=max(15, min_font_for_width(fig_width)),
+                fontweight="bold",
                 color=PALETTE["black"], zorder=10)
 
 

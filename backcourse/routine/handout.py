@@ -644,7 +644,7 @@ def _chart(totals) -> Figure:
 
     weeks = list(range(1, len(totals) + 1))
     with matplotlib.rc_context(RC_PARAMS):
-        fig = Figure(figsize=(6.4, 4.0), layout="constrained")
+        fig = Figure(figsize=(4.6, 3.6), layout="constrained")
         ax = fig.add_subplot()
         bottom = [0.0] * len(weeks)
         for n, (cat, (colour, label)) in enumerate(CATEGORIES.items()):
