@@ -191,6 +191,15 @@ DOM_PROBE = r"""
     return parts.join(' > ');
   };
   const hidden = (el) => !!el.closest('[aria-hidden="true"]');
+  // The file a reader sees: a lazy image below the fold has no currentSrc yet, so pick the <source> the browser
+  // will choose (first whose media matches) rather than the <img> fallback.
+  const shownSrc = (img) => {
+    if (img.currentSrc) return img.currentSrc;
+    const picture = img.parentElement && img.parentElement.tagName === 'PICTURE' ? img.parentElement : null;
+    const source = picture && Array.from(picture.querySelectorAll('source'))
+      .find((s) => !s.media || window.matchMedia(s.media).matches);
+    return source ? new URL(source.getAttribute('srcset').trim().split(/\s+/)[0], document.baseURI).href : img.src;
+  };
   const article = document.querySelector('main') || document.body;
   const doc = document.documentElement;
   const cw = doc.clientWidth;
@@ -239,8 +248,8 @@ DOM_PROBE = r"""
       role: svg.getAttribute('role'), name: svgName(svg), hidden: hidden(svg),
       inControl: !!svg.parentElement.closest('a, button, label, summary'), where: path(svg),
     })),
-    svgImages: Array.from(article.querySelectorAll('img')).filter((img) => /\.svg($|[?#])/.test(img.currentSrc || img.src))
-      .filter((img) => !hidden(img)).map((img) => [img.currentSrc || img.src, img.getBoundingClientRect().width]),
+    svgImages: Array.from(article.querySelectorAll('img')).filter((img) => /\.svg($|[?#])/.test(shownSrc(img)))
+      .filter((img) => !hidden(img)).map((img) => [shownSrc(img), img.getBoundingClientRect().width]),
     ids: Array.from(document.querySelectorAll('[id], a[name]')).map((e) => e.id || e.getAttribute('name')),
     widgets: {
       stateScripts: document.querySelectorAll('script[type="application/vnd.jupyter.widget-state+json"]').length,

@@ -135,6 +135,7 @@ def test_first_days_card_opens_intro_and_start_here(page):
 
 
 def test_every_notebook_shows_the_rendered_safety_box():
+    """Each notebook's safety cell shows the warning signs and the one pain rule, rendered from backcourse.safety."""
     for path in sorted(REPO_ROOT.glob("notebooks/*.ipynb")):
         nb = json.loads(path.read_text(encoding="utf-8"))
         cells = [c for c in nb["cells"] if c["cell_type"] == "code" and "emergency_html()" in "".join(c["source"])]
@@ -142,4 +143,4 @@ def test_every_notebook_shows_the_rendered_safety_box():
         assert "remove-input" in cells[0]["metadata"].get("tags", [])
         html = "".join(o.get("data", {}).get("text/html", "") if isinstance(o.get("data", {}).get("text/html"), str)
                        else "".join(o.get("data", {}).get("text/html", [])) for o in cells[0]["outputs"])
-        assert html.strip() == safety.emergency_html().strip(), path.name
+        assert html.strip() == (safety.emergency_html() + safety.pain_rule_html()).strip(), path.name
