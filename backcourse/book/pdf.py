@@ -2,10 +2,10 @@
 
 Why Chromium: the book's pages already have a print layout (book/_static/course.css: no buttons, no code, every
 week of a routine on its own page), so the booklet is what a reader gets from the Print button, page after page,
-with nothing to keep in step with a second (LaTeX) layout. Each page of _toc.yml is printed by Playwright's
-``page.pdf`` (tagged, so screen readers get headings and reading order; with Chromium's own outline of the
-page's headings), then pypdf joins them: one bookmark per page (its headings below it), and links between
-pages become links inside the PDF. Links to other sites stay links. The landing page gets a link to the PDF.
+with nothing to keep in step with a second (LaTeX) layout. The pages of _toc.yml are gathered into one document
+(each on new paper) and printed once by Playwright's ``page.pdf``: tagged, so screen readers get headings, lists,
+figures and reading order; with an outline (a bookmark per page, its sections below it); links between pages are
+links inside the PDF, links to other sites stay links. The landing page gets a link to the PDF.
 
     python -m backcourse.book.pdf                     # _build/html -> _build/html/moving-again.pdf
     python -m backcourse.book.pdf --html DIR --out FILE
@@ -23,7 +23,6 @@ import sys
 import threading
 from io import BytesIO
 from pathlib import Path
-from urllib.parse import urldefrag, urlsplit
 
 import yaml
 
@@ -64,71 +63,171 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def print_pages(html: Path, pages: list[str], chromium: str) -> tuple[list[tuple[str, str, bytes]], str]:
-    """(page, title, PDF bytes) of each page, printed by Chromium from a local server (no other host), and
-    the server's address (links to it are links between pages)."""
-    from playwright.sync_api import sync_playwright
+class _Server(http.server.ThreadingHTTPServer):
+    """The local server Chromium prints from; a request the browser drops when it leaves a page is not an error."""
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(html)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
-    printed = []
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=chromium, headless=True,
-                args=["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", "--export-tagged-pdf"],
-            )
-            context = browser.new_context(viewport={"width": 1024, "height": 900})
-            for page in pages:
-                tab = context.new_page()
-                tab.goto(base + page, wait_until="load")
-                tab.wait_for_load_state("networkidle")
-                # What the Print button does first: open every folded part (reader.js listens for this).
-                tab.evaluate("window.dispatchEvent(new Event('beforeprint'))")
-                title = tab.evaluate("(document.querySelector('article h1') || {}).textContent || document.title")
-                pdf = tab.pdf(format="A4", print_background=True, tagged=True, outline=True,
-                              margin={"top": "15mm", "bottom": "15mm", "left": "14mm", "right": "14mm"},
-                              display_header_footer=True, header_template="<span></span>",
-                              footer_template='<div style="font-size:8px;width:100%;text-align:center">'
-                                              '<span class="pageNumber"></span></div>')
-                printed.append((page, title.replace("#", "").strip(), pdf))
-                tab.close()
-            browser.close()
-    finally:
-        server.shutdown()
-    return printed, base
+    def handle_error(self, request, client_address):
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
 
 
-def merge(printed: list[tuple[str, str, bytes]], base: str, title: str) -> bytes:
-    """One PDF: the pages in order, a bookmark per page, links between pages pointing inside the PDF."""
+#: Run in each page of the book: what the Print button shows, as one section of the booklet. Ids are prefixed
+#: with the page's slug (every page has its own "overview" and "references"), links between the book's pages
+#: become links inside the booklet, links to other files of the built site go to the published book (or are
+#: dropped when it has no address), and image addresses are made absolute.
+_PAGE_SECTION_JS = r"""
+({slug, slugs, online}) => {
+  window.dispatchEvent(new Event('beforeprint'));  // what the Print button does first: open every folded part
+  const article = document.querySelector('article.bd-article') || document.querySelector('main');
+  const clone = article.cloneNode(true);
+  clone.querySelectorAll('.headerlink, script, .course-print, .course-pdf, .exercise-jump, .exercise-back').forEach((e) => e.remove());
+  const local = (id) => `${slug}--${id}`;
+  const html = (el) => !el.closest('svg');
+  clone.querySelectorAll('[id]').forEach((el) => { if (html(el)) el.id = local(el.id); });
+  for (const attr of ['aria-labelledby', 'aria-describedby', 'aria-controls', 'for', 'headers']) {
+    clone.querySelectorAll(`[${attr}]`).forEach((el) => {
+      if (html(el)) el.setAttribute(attr, el.getAttribute(attr).split(/\s+/).filter(Boolean).map(local).join(' '));
+    });
+  }
+  clone.querySelectorAll('img').forEach((img) => { img.setAttribute('src', img.src); img.loading = 'eager'; });
+  clone.querySelectorAll('source[srcset]').forEach((s) => {
+    s.setAttribute('srcset', new URL(s.getAttribute('srcset').trim().split(/\s+/)[0], document.baseURI).href);
+  });
+  clone.querySelectorAll('a[href]').forEach((a) => {
+    let url;
+    try { url = new URL(a.getAttribute('href'), document.baseURI); } catch (e) { return; }
+    if (url.origin !== location.origin) return;  // another site: stays a link
+    const path = url.pathname.replace(/^\//, '');
+    const target = slugs[path];
+    const id = decodeURIComponent(url.hash.slice(1));
+    if (target !== undefined) a.setAttribute('href', '#' + (id ? `${target}--${id}` : target));
+    else if (online) a.setAttribute('href', online + path + url.hash);
+    else a.removeAttribute('href');
+  });
+  const styles = Array.from(document.querySelectorAll('head style')).map((s) => s.textContent);
+  const sheets = Array.from(document.querySelectorAll('link[rel="stylesheet"]')).map((l) => l.href);
+  return {html: clone.innerHTML, styles, sheets};
+}
+"""
+
+#: Run once in the first page: its body becomes the whole booklet, each book page a section on new paper.
+_ASSEMBLE_JS = r"""
+async ({sections, title}) => {
+  const have = new Set(Array.from(document.querySelectorAll('link[rel="stylesheet"]')).map((l) => l.href));
+  const styles = new Set(Array.from(document.querySelectorAll('head style')).map((s) => s.textContent));
+  for (const section of sections) {
+    for (const href of section.sheets) if (!have.has(href)) {
+      const link = document.createElement('link');
+      link.rel = 'stylesheet'; link.href = href; document.head.appendChild(link); have.add(href);
+    }
+    for (const text of section.styles) if (!styles.has(text)) {
+      const style = document.createElement('style');
+      style.textContent = text; document.head.appendChild(style); styles.add(text);
+    }
+  }
+  const page = document.createElement('style');
+  // Each page's own title prints (the theme hides an article's first h1 on paper and prints the document's title
+  // above it instead, which here would be the landing page's alone).
+  page.textContent = '.course-booklet-page + .course-booklet-page { break-before: page; }\n'
+    + '@media print { .bd-main .bd-content .bd-article .course-booklet-page h1:first-of-type { display: block; }\n'
+    + '  #jb-print-docs-body { display: none !important; } }';
+  document.head.appendChild(page);
+  const article = document.querySelector('article.bd-article') || document.querySelector('main');
+  article.innerHTML = sections.map((s) => `<section class="course-booklet-page" id="${s.slug}">${s.html}</section>`)
+    .join('\n');
+  document.title = title;
+  await Promise.all(Array.from(document.images).map((img) => img.complete ? null
+    : new Promise((done) => { img.addEventListener('load', done); img.addEventListener('error', done); })));
+  await document.fonts.ready;
+}
+"""
+
+
+#: The printed headings' words in document order: Chromium's outline takes them from the laid-out lines, so a
+#: heading that wraps can lose the space at the break or repeat itself.
+_HEADINGS_JS = r"""
+() => Array.from(document.querySelectorAll('article h1, article h2, article h3, article h4, article h5, article h6'))
+  .filter((h) => getComputedStyle(h).display !== 'none' && h.getClientRects().length > 0)
+  .map((h) => h.textContent.replace(/\s+/g, ' ').trim())
+"""
+
+
+def retitle_outline(pdf: bytes, headings: list[str]) -> bytes:
+    """The PDF with its bookmarks named by the headings' own words (only if they are the same headings, in order).
+
+    Everything else, the structure tags included, is copied unchanged.
+    """
     from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NullObject
+    from pypdf.generic import NameObject, TextStringObject
 
-    writer = PdfWriter()
-    starts: dict[str, int] = {}
-    for page, page_title, pdf in printed:
-        starts[page] = len(writer.pages)
-        writer.append(PdfReader(BytesIO(pdf)), outline_item=page_title or page)
-    writer.add_metadata({"/Title": title, "/Creator": "backcourse.book.pdf (Chromium + pypdf)"})
-    writer.page_mode = "/UseOutlines"
-    for page_obj in writer.pages:
-        for ref in page_obj.get("/Annots", []) or []:
-            annot = ref.get_object()
-            action = annot.get("/A")
-            uri = action.get_object().get("/URI") if action is not None else None
-            if not isinstance(uri, str) or not uri.startswith(base):
-                continue
-            target = urlsplit(urldefrag(uri)[0]).path.lstrip("/")
-            if target in starts:
-                dest = ArrayObject([writer.pages[starts[target]].indirect_reference, NameObject("/XYZ"),
-                                    NullObject(), NullObject(), NullObject()])
-                annot[NameObject("/A")] = DictionaryObject({NameObject("/S"): NameObject("/GoTo"),
-                                                           NameObject("/D"): dest})
+    writer = PdfWriter(clone_from=PdfReader(BytesIO(pdf)))
+    items = []
+
+    def walk(node):
+        while node is not None:
+            node = node.get_object()
+            items.append(node)
+            if "/First" in node:
+                walk(node["/First"])
+            node = node.get("/Next")
+
+    outlines = writer.root_object.get("/Outlines")
+    if outlines is not None and "/First" in outlines.get_object():
+        walk(outlines.get_object()["/First"])
+    if len(items) != len(headings):
+        print(f"  outline kept as Chromium wrote it: {len(items)} bookmarks, {len(headings)} headings",
+              file=sys.stderr)
+        return pdf
+    for item, words in zip(items, headings):
+        item[NameObject("/Title")] = TextStringObject(words)
+    writer.page_mode = "/UseOutlines"  # a reader opens the booklet with its bookmarks showing
     out = BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def slug_for(page: str) -> str:
+    """The id of a book page's section in the booklet: ``book/safety.html`` -> ``book-safety``."""
+    return re.sub(r"[^A-Za-z0-9]+", "-", re.sub(r"\.html$", "", page)).strip("-")
+
+
+def print_booklet(browser, html: Path, pages: list[str], title: str, online: str = "") -> bytes:
+    """The pages as one tagged PDF, printed by ``browser`` (a Playwright Chromium) from a local server.
+
+    One document rather than one PDF per page joined afterwards: Chromium then writes the structure tags (headings,
+    lists, figures with their alt text, reading order), an outline of the headings (a bookmark per page, its
+    sections below it) and links between pages itself; joining separate PDFs keeps none of the tags.
+    """
+    server = _Server(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(html)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    slugs = {page: slug_for(page) for page in pages}
+    context = browser.new_context(viewport={"width": 1024, "height": 900})
+    try:
+        tab = context.new_page()
+        sections = []
+        for number, page in enumerate(pages, 1):
+            tab.goto(base + page, wait_until="load")
+            tab.wait_for_load_state("networkidle")
+            section = tab.evaluate(_PAGE_SECTION_JS, {"slug": slugs[page], "slugs": slugs, "online": online})
+            sections.append({"slug": slugs[page], **section})
+            print(f"  {number:2d}/{len(pages)} {page}", file=sys.stderr, flush=True)
+        tab.goto(base + pages[0], wait_until="load")
+        tab.evaluate(_ASSEMBLE_JS, {"sections": sections, "title": title})
+        tab.wait_for_load_state("networkidle")
+        tab.emulate_media(media="print")
+        headings = tab.evaluate(_HEADINGS_JS)
+        print("  printing…", file=sys.stderr, flush=True)
+        pdf = tab.pdf(format="A4", print_background=True, tagged=True, outline=True,
+                       margin={"top": "15mm", "bottom": "15mm", "left": "14mm", "right": "14mm"},
+                       display_header_footer=True, header_template="<span></span>",
+                       footer_template='<div style="font-size:8px;width:100%;text-align:center">'
+                                       '<span class="pageNumber"></span></div>')
+        return retitle_outline(pdf, headings)
+    finally:
+        context.close()
+        server.shutdown()
 
 
 def link_from_landing(html: Path, pdf: Path, pages: int, landing: str) -> None:
@@ -161,9 +260,25 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    printed, base = print_pages(args.html, pages, chromium)
+    online = ((config.get("html") or {}).get("baseurl") or "").strip()
+    if online and not online.endswith("/"):
+        online += "/"
+    from playwright.sync_api import sync_playwright
+
+    print(f"Printing {len(pages)} pages of {args.html} into one PDF with {chromium}:", file=sys.stderr)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium, headless=True,
+            args=["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"],
+        )
+        try:
+            pdf = print_booklet(browser, args.html, pages, config.get("title", ""), online)
+        finally:
+            browser.close()
     out = args.out or args.html / PDF_NAME
-    out.write_bytes(merge(printed, base, config.get("title", "")))
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_bytes(pdf)
+    os.replace(tmp, out)
     from pypdf import PdfReader
 
     count = len(PdfReader(out).pages)
