@@ -171,15 +171,15 @@ def test_diary_and_plan_are_private_to_each_learner(learners, hub):
             owner = pwd.getpwuid((state / "homes" / name).stat().st_uid).pw_name
             assert owner == f"bc-{name}"
     assert os.geteuid() == 0, "learner isolation needs real Unix users: run the hub test as root (CI does)"
-    ada, grace = LEARNERS[0], LEARNERS[1]
-    learner, _, kernel, _ = learners[grace]
-    for target in saved[ada]:
-        probe = learner.run(kernel, [f"open({str(target)!r}).read()"])[0]
-        assert probe["status"] == "error" and probe["error"].startswith("PermissionError"), probe
-    # Nor through the hub: another learner's server refuses a learner's token.
-    other = learner.session.get(f"{BASE}/user/{ada}/api/contents/my-plan.txt",
-                                headers={"Authorization": f"token {learner.token}"}, allow_redirects=False)
-    assert other.status_code in (302, 403, 404) and "plan of" not in other.text
+    # Neither of two learners can read the other's diary or plan, from their kernel or through the hub.
+    for reader, owner in ((LEARNERS[1], LEARNERS[0]), (LEARNERS[0], LEARNERS[1])):
+        learner, _, kernel, _ = learners[reader]
+        for target in saved[owner]:
+            probe = learner.run(kernel, [f"open({str(target)!r}).read()"])[0]
+            assert probe["status"] == "error" and probe["error"].startswith("PermissionError"), (reader, probe)
+        other = learner.session.get(f"{BASE}/user/{owner}/api/contents/my-plan.txt",
+                                    headers={"Authorization": f"token {learner.token}"}, allow_redirects=False)
+        assert other.status_code in (302, 403, 404) and "plan of" not in other.text, (reader, other.status_code)
 
 
 def test_assign_link_opens_the_notebook_in_chromium(learners, course_repo, hub, browser):
@@ -224,6 +224,30 @@ def test_ctrl_c_stops_the_hub_and_leaves_nothing_running(learners, hub):
     users = {entry.pw_name for entry in pwd.getpwall()}
     assert not {f"bc-{n}" for n in LEARNERS} & users, "the learners' Unix users made for the trial were not removed"
     assert "nothing left running" in log.read_text()
+
+
+def test_class_load_benchmark_short_version(learners, hub):
+    """The benchmark itself, as a short run (3 learners, one notebook): it works, and reports what it promises.
+
+    After the hub test's own hub has stopped (it uses the same learner names), on a port of its own.
+    """
+    proc, _, _ = hub
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=120)
+    run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "class_load.py"), "--learners", "3",
+                          "--notebooks", "1", "--workers", "3", "--port", str(PORT + 10)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=900)
+    out = run.stdout
+    assert run.returncode == 0, out[-3000:] + run.stderr[-3000:]
+    assert "class load: 3 learners, 3 at a time, 1 notebooks each" in out
+    assert "failures: 0 of 3" in out
+    median = re.search(r"time to first notebook: median ([\d.]+) s, 95th percentile ([\d.]+) s", out)
+    assert median and 0 < float(median.group(1)) <= float(median.group(2)), out
+    memory = re.search(r"per-learner memory \(server \+ 1 kernels, RSS\): median (\d+) MiB", out)
+    assert memory and int(memory.group(1)) > 50, out  # a Jupyter server and a kernel really ran for each
+    assert "hub stopped (exit 0)" in out
+    assert not listening(PORT + 10)
 
 
 def test_hub_pins_agree_with_the_course_and_the_chart():
