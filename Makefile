@@ -52,7 +52,8 @@ $(HUB_VENV)/.installed: requirements-hub.txt
 
 hub-env: $(HUB_VENV)/.installed
 
-# A real JupyterHub for a class trial: learners, shared password and the assign command are printed at start.
+# A real JupyterHub for a class trial: the learners' names and the shared password are printed at start; make a
+# notebook's link with `python -m backcourse.teach.assign` (book/instructors/class-scale.md shows how).
 hub: install hub-env
 	$(BIN)/python -m backcourse.teach.hub --port $(HUB_PORT)
 

@@ -84,7 +84,7 @@
     loading = (async () => {
       progress.hidden = false;
       progress.value = 0;
-      say("Step 1 of 3: loading Python into this page (about 5 MB, once)...");
+      say("Step 1 of 3: loading Python into this page (about 14 MB, which can take a minute on a slow connection)...");
       const { loadPyodide } = await import(new URL("pyodide/pyodide.mjs", staticBase).href);
       pyodide = await loadPyodide({ indexURL: new URL("pyodide/", staticBase).href, stdout: () => {}, stderr: () => {} });
       performance.mark("live-builder:python");
