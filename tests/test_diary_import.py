@@ -97,3 +97,30 @@ def test_import_into_a_diary_accounts_for_duplicates(tmp_path):
     assert len(first.taken) == 4 and again.taken == []
     assert [v for k, v in sorted(again.lines.items())] == ["header"] + ["duplicate"] * 4
     assert len(diary.read_diary(path)) == 4
+
+
+def test_a_number_with_thousands_of_digits_refuses_its_line_and_the_others_are_taken(tmp_path):
+    source = tmp_path / "export.csv"
+    source.write_text("date,pain,minutes walked\n2025-01-06,5,10\n2025-01-07," + "9" * 5000 + ",\n"
+                      "2025-01-08,3," + "1" * 4400 + "\n2025-01-09,2,\n", encoding="utf-8")
+    rep = diary.read_import_file(source, KNOWN, TODAY)
+    assert [e.date.day for e in rep.taken] == [6, 9]
+    refused = {r.row: r.reason for r in rep.refused}
+    assert set(refused) == {"line 3", "line 4"}
+    assert refused["line 3"].startswith("pain: must be a whole number") and "'9999" in refused["line 3"]
+    assert refused["line 4"].startswith("minutes_walked: must be a whole number") and "'1111" in refused["line 4"]
+    assert all(len(reason) < 300 for reason in refused.values())
+    assert [rep.lines[n] for n in range(1, 6)] == ["header", "taken", "refused", "refused", "taken"]
+
+
+def test_a_json_number_with_thousands_of_digits_refuses_its_item(tmp_path):
+    source = tmp_path / "export.json"
+    source.write_text('[{"date": "2025-01-06", "pain": 5},\n {"date": "2025-01-07", "pain": ' + "9" * 5000
+                      + '},\n {"date": "2025-01-08", "pain": 3, "notes": ' + "7" * 4400 + "}]", encoding="utf-8")
+    rep = diary.read_import_file(source, KNOWN, TODAY)
+    assert [e.pain for e in rep.taken] == [5]
+    refused = {r.row: r.reason for r in rep.refused}
+    assert set(refused) == {"item 2", "item 3"}
+    assert refused["item 2"].startswith("pain: must be a whole number") and "9999" in refused["item 2"]
+    assert refused["item 3"].startswith("notes: must be text")  # a number is never taken as a note
+    assert all(len(reason) < 300 for reason in refused.values())

@@ -76,6 +76,9 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
 _INT = re.compile(r"[+-]?\d+")
 _WHOLE_FLOAT = re.compile(r"[+-]?\d+\.0*")
+#: Significant digits a whole number may have: far more than any diary value needs. Longer ones are refused
+#: before ``int()``, which raises its own error over 4,300 digits (Python's int max str digits).
+_MAX_DIGITS = 18
 #: Parsed cell values repeat a lot (dates three times a day, a handful of times and lists); caching the pure
 #: text -> value parsers makes loading a 10-year diary several times faster. Errors are never cached.
 _CACHE_SIZE = 8192
@@ -99,7 +102,10 @@ MAX_SHOWN = 80
 
 def shown(value: Any) -> str:
     """``repr(value)``, cut to about MAX_SHOWN characters with the full length said, for error messages."""
-    text = repr(value)
+    try:
+        text = repr(value)
+    except ValueError:  # an int too long to write out in decimal (Python's int max str digits)
+        return f"a whole number of about {int(abs(value).bit_length() * 0.30103) + 1} digits"
     if len(text) <= MAX_SHOWN:
         return text
     size = f"{len(value)} characters" if isinstance(value, str) else f"{len(text)} characters as text"
@@ -261,10 +267,12 @@ def _whole_number(field_name: str, value: Any, problem: str) -> int:
             return int(value)
         raise EntryError(field_name, value, problem)
     text = str(value).strip()
-    if _INT.fullmatch(text):
-        return int(text)
-    if _WHOLE_FLOAT.fullmatch(text):
-        return int(text.split(".")[0])
+    if _INT.fullmatch(text) or _WHOLE_FLOAT.fullmatch(text):
+        whole = text.split(".")[0]
+        digits = whole.lstrip("+-").lstrip("0") or "0"
+        if len(digits) > _MAX_DIGITS:  # beyond every range here, and int() refuses over 4,300 digits
+            raise EntryError(field_name, value, problem)
+        return -int(digits) if whole.startswith("-") else int(digits)
     raise EntryError(field_name, value, problem)
 
 
@@ -855,6 +863,23 @@ def _csv_rows(text: str, report: ImportReport) -> list[tuple[str, Any]]:
     return rows
 
 
+class _LongJsonNumber:
+    """A JSON whole number too long for ``int()`` (over 4,300 digits): kept as its digits, so the item that holds
+    it is refused like any other bad value (and is never mistaken for text), instead of the whole file failing."""
+
+    def __init__(self, digits: str):
+        self.digits = digits
+
+    def __repr__(self) -> str:
+        return self.digits
+
+    __str__ = __repr__
+
+
+def _json_int(digits: str) -> int | _LongJsonNumber:
+    return _LongJsonNumber(digits) if len(digits.lstrip("-").lstrip("0")) > _MAX_DIGITS else int(digits)
+
+
 def _decode_import(data: bytes, source: Path, report: ImportReport) -> str:
     try:
         return data.decode("utf-8-sig")
@@ -882,7 +907,7 @@ def read_import_file(source: Path | str, known_ids: Collection[str] | None = Non
     text = _decode_import(source.read_bytes(), source, report)
     if suffix == ".json":
         try:
-            data = json.loads(text)
+            data = json.loads(text, parse_int=_json_int)
         except json.JSONDecodeError as exc:
             raise DiaryParseError(source, exc.lineno, f"not valid JSON ({exc.msg})") from None
         if isinstance(data, Mapping):
