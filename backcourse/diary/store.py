@@ -112,6 +112,15 @@ def shown(value: Any) -> str:
     return f"{text[:MAX_SHOWN - 20]}... ({size})"
 
 
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """``n`` and the noun in the right number: "1 entry", "2 entries", "1 day", "3 days"."""
+    if n == 1:
+        return f"{n} {noun}"
+    if plural is None:
+        plural = noun[:-1] + "ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else noun + "s"
+    return f"{n} {plural}"
+
+
 class DiaryParseError(ValueError):
     """The diary file could not be read; it is left untouched. ``line`` is the file line (1 = header)."""
 
