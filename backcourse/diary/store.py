@@ -701,6 +701,13 @@ COLUMN_ALIASES = {
 _STAMP = re.compile(r"\s*(\d{4}-\d{2}-\d{2})[T ](\d{1,2}:\d{2}(?::\d{2})?)(?:\.(\d+))?\s*(Z|[+-]\d{2}:?\d{2})?\s*",
                     re.IGNORECASE)
 _TWELVE_HOUR = re.compile(r"\s*(\d{1,2})(?::(\d{2}))?\s*([ap])\.?\s*m\.?\s*", re.IGNORECASE)
+#: Day.month.year with dots, as German, Austrian, Swiss, Scandinavian and other European spreadsheets write dates
+#: ("06.01.2025", "6.1.2025"), optionally followed by a time. Dots are read day first: no app writes month.day.year.
+_DOTTED = re.compile(r"\s*(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[\s,T]+(\d{1,2}:\d{2}(?::\d{2})?))?\s*")
+_DOTTED_SHORT_YEAR = re.compile(r"\s*\d{1,2}\.\d{1,2}\.\d{2}(?:[\s,T].*)?", re.DOTALL)
+#: "06/01/2025" or "06-01-2025": day first in most of the world, month first in the USA, so never guessed.
+_AMBIGUOUS = re.compile(r"\s*(\d{1,2})([/-])(\d{1,2})\2(\d{4}|\d{2})(?:[\s,T].*)?", re.DOTALL)
+DOTTED_NOTE = "Dates written day.month.year (like 06.01.2025 for 6 January 2025) were read day first."
 ZONE_NOTE = ("Times written with a time zone (Z or an offset like +01:00) were kept as the clock time written, "
              "not converted.")
 
@@ -759,6 +766,38 @@ class ImportReport:
         return "\n".join(lines)
 
 
+def _dotted_date(raw: str, m: re.Match) -> str:
+    day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        raise EntryError("date", raw.strip(), "is not a date in the calendar (read as day.month.year)") from None
+
+
+def _refuse_unclear_date(raw: str) -> None:
+    """Refuse, saying why, a date written in a way that cannot be read without guessing."""
+    text = raw.strip()
+    if _DOTTED_SHORT_YEAR.fullmatch(text):
+        raise EntryError("date", text, "the year has two digits; write it with four digits, like 06.01.2025 "
+                                       "or 2025-01-06")
+    m = _AMBIGUOUS.fullmatch(text)
+    if not m:
+        return  # anything else is checked (and refused if need be) as YYYY-MM-DD
+    first, sep, second, year = int(m.group(1)), m.group(2), int(m.group(3)), m.group(4)
+    readings = []
+    if len(year) == 4:
+        for day, month, order in ((first, second, "day/month/year"), (second, first, "month/day/year")):
+            try:
+                when = date(int(year), month, day)
+                readings.append(f"{when.day} {when:%B %Y} ({order})")
+            except ValueError:
+                pass
+    could_be = f"it could be {' or '.join(readings)}; " if len(readings) == 2 else ""
+    raise EntryError("date", text, f"a date written with '{sep}' may be day/month/year or month/day/year, so it is "
+                                   f"not guessed: {could_be}write it as YYYY-MM-DD (2025-01-06) or day.month.year "
+                                   "(06.01.2025)")
+
+
 def _normalise_row(row: Mapping[str, Any], report: ImportReport) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, value in row.items():
@@ -786,6 +825,15 @@ def _normalise_row(row: Mapping[str, Any], report: ImportReport) -> dict[str, An
                 if m.group(3) and int(m.group(3)) != 0:
                     clock = clock + ":01" if clock.count(":") == 1 else clock  # fractions of a second: refused
                 out["time"] = clock
+        elif (m := _DOTTED.fullmatch(raw)):
+            out["date"] = _dotted_date(raw, m)
+            if DOTTED_NOTE not in report.notes:
+                report.notes.append(DOTTED_NOTE)
+            given = out.get("time")
+            if m.group(4) and (given is None or (isinstance(given, str) and not given.strip())):
+                out["time"] = m.group(4)
+        else:
+            _refuse_unclear_date(raw)
     # 12-hour times ("9:00 PM", "7 am").
     raw = out.get("time")
     if isinstance(raw, str):
@@ -813,7 +861,11 @@ def import_rows(
         if not isinstance(row, Mapping):
             report.refused.append(Refusal(label, "is not a record with named fields"))
             continue
-        values = _normalise_row(row, report)
+        try:
+            values = _normalise_row(row, report)
+        except EntryError as exc:
+            report.refused.append(Refusal(label, str(exc)))
+            continue
         version = values.pop("schema_version", None)
         if version not in (None, "", SCHEMA_VERSION, str(SCHEMA_VERSION)):
             report.refused.append(Refusal(label, f"schema_version {shown(version)} is not one this course reads"))
