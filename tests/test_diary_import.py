@@ -164,3 +164,11 @@ def test_any_dotted_date_reads_as_the_same_day_as_iso(day, pad):
     text = f"{day.day:02d}.{day.month:02d}.{day.year}" if pad else f"{day.day}.{day.month}.{day.year}"
     rep = diary.import_rows([("line 2", {"Datum": text, "Schmerz": "3"})], "x.csv", KNOWN, TODAY)
     assert rep.refused == [] and [e.date for e in rep.taken] == [day]
+
+
+@pytest.mark.parametrize("written", ["06-01-2025", "06/01/2025 08:30", "6/1/25"])
+def test_other_day_month_orders_are_refused_and_say_why(written):
+    rep = diary.import_rows([("line 2", {"date": written, "pain": "3"})], "x.csv", KNOWN, TODAY)
+    assert rep.taken == [] and len(rep.refused) == 1
+    reason = rep.refused[0].reason
+    assert reason.startswith("date:") and "day/month/year or month/day/year" in reason and repr(written) in reason
