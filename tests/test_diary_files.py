@@ -248,3 +248,60 @@ def test_routine_csv_export_neutralises_formula_like_cells():
     names = {r["name"] for r in rows}
     assert "'=HYPERLINK(1)" in names and "=HYPERLINK(1)" not in names
     assert not any(v[:1] in ("=", "+", "@") for r in rows for v in r.values())
+
+
+# --- Numbers too long for Python's int() (over 4,300 digits) -------------------------------------------------
+
+HUGE = "9" * 5000
+
+
+@pytest.mark.parametrize("column, row", [
+    ("pain", f"2025-01-07,09:00,{HUGE},,,,no,,1"),
+    ("minutes_walked", f"2025-01-07,09:00,4,{HUGE},,,no,,1"),
+    ("pain", f"2025-01-07,09:00,{HUGE}.0,,,,no,,1"),
+])
+def test_a_number_with_thousands_of_digits_is_refused_with_field_value_and_line(tmp_path, column, row):
+    path = tmp_path / "d.csv"
+    before = write_lines(path, "2025-01-06,08:30,5,10,,,no,ok,1", row, "2025-01-08,08:00,3,,,,no,,1")
+    with pytest.raises(DiaryParseError) as err:
+        diary.read_diary(path)
+    assert err.value.line == 3
+    message = str(err.value)
+    assert f"{column}: must be a whole number" in message
+    assert "'9999" in message and len(message) < 500  # the value is shown, cut short
+    with pytest.raises(DiaryParseError):
+        add(path, Entry(date(2025, 1, 9), 2))
+    assert path.read_bytes() == before  # never rewritten from a file that failed to parse
+
+
+def test_a_huge_score_in_the_activity_goals_file_is_refused_with_its_line(tmp_path):
+    from backcourse.diary import goals
+
+    path = tmp_path / "g.csv"
+    path.write_text(",".join(goals.COLUMNS) + "\r\n2025-01-06,lift my toddler,5,1\r\n"
+                    f"2025-01-13,lift my toddler,{HUGE},1\r\n", encoding="utf-8")
+    with pytest.raises(DiaryParseError) as err:
+        goals.read_goals(path)
+    assert err.value.line == 3 and "score" in str(err.value) and len(str(err.value)) < 500
+
+
+def test_an_entry_made_in_code_with_a_huge_number_is_refused_clearly():
+    with pytest.raises(EntryError) as err:
+        Entry(date(2025, 1, 6), 10**5000)
+    assert err.value.field == "pain" and "digits" in str(err.value) and len(str(err.value)) < 300
+
+
+@settings(max_examples=100, deadline=None)
+@given(n=st.integers(0, 10), zeros=st.integers(0, 6000), sign=st.sampled_from(["", "+"]))
+def test_leading_zeros_never_change_a_whole_number(n, zeros, sign):
+    assert diary.parse_pain(f"{sign}{'0' * zeros}{n}") == n
+    assert diary.parse_minutes(f"{'0' * zeros}{n}.0") == n
+
+
+@settings(max_examples=50, deadline=None)
+@given(digits=st.integers(19, 9000), lead=st.sampled_from("123456789"), column=st.sampled_from(["pain", "minutes_walked"]))
+def test_any_very_long_number_is_an_entry_error_never_a_bare_value_error(digits, lead, column):
+    text = lead + "0" * (digits - 1)
+    with pytest.raises(EntryError) as err:
+        diary.entry_from_mapping({"date": "2025-01-06", "pain": "1", column: text})
+    assert err.value.field == column

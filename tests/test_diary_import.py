@@ -7,6 +7,8 @@ from datetime import date, time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from backcourse.diary import store as diary
 
@@ -97,3 +99,76 @@ def test_import_into_a_diary_accounts_for_duplicates(tmp_path):
     assert len(first.taken) == 4 and again.taken == []
     assert [v for k, v in sorted(again.lines.items())] == ["header"] + ["duplicate"] * 4
     assert len(diary.read_diary(path)) == 4
+
+
+def test_a_number_with_thousands_of_digits_refuses_its_line_and_the_others_are_taken(tmp_path):
+    source = tmp_path / "export.csv"
+    source.write_text("date,pain,minutes walked\n2025-01-06,5,10\n2025-01-07," + "9" * 5000 + ",\n"
+                      "2025-01-08,3," + "1" * 4400 + "\n2025-01-09,2,\n", encoding="utf-8")
+    rep = diary.read_import_file(source, KNOWN, TODAY)
+    assert [e.date.day for e in rep.taken] == [6, 9]
+    refused = {r.row: r.reason for r in rep.refused}
+    assert set(refused) == {"line 3", "line 4"}
+    assert refused["line 3"].startswith("pain: must be a whole number") and "'9999" in refused["line 3"]
+    assert refused["line 4"].startswith("minutes_walked: must be a whole number") and "'1111" in refused["line 4"]
+    assert all(len(reason) < 300 for reason in refused.values())
+    assert [rep.lines[n] for n in range(1, 6)] == ["header", "taken", "refused", "refused", "taken"]
+
+
+def test_a_json_number_with_thousands_of_digits_refuses_its_item(tmp_path):
+    source = tmp_path / "export.json"
+    source.write_text('[{"date": "2025-01-06", "pain": 5},\n {"date": "2025-01-07", "pain": ' + "9" * 5000
+                      + '},\n {"date": "2025-01-08", "pain": 3, "notes": ' + "7" * 4400 + "}]", encoding="utf-8")
+    rep = diary.read_import_file(source, KNOWN, TODAY)
+    assert [e.pain for e in rep.taken] == [5]
+    refused = {r.row: r.reason for r in rep.refused}
+    assert set(refused) == {"item 2", "item 3"}
+    assert refused["item 2"].startswith("pain: must be a whole number") and "9999" in refused["item 2"]
+    assert refused["item 3"].startswith("notes: must be text")  # a number is never taken as a note
+    assert all(len(reason) < 300 for reason in refused.values())
+
+
+def test_european_day_month_year_dates_with_dots_are_read():
+    rep = read("semicolon-dotted-dates.csv")
+    assert [(e.date, e.time, e.pain) for e in rep.taken] == [
+        (date(2025, 1, 6), None, 5), (date(2025, 1, 7), None, 4), (date(2025, 1, 13), time(21, 15), 3)]
+    refused = {r.row: r.reason for r in rep.refused}
+    assert set(refused) == {"line 5", "line 6"}
+    assert refused["line 5"].startswith("date:") and "'31.02.2025'" in refused["line 5"]  # as written, not rewritten
+    assert refused["line 6"].startswith("date:") and "four digits" in refused["line 6"] and "'06.01.25'" in refused["line 6"]
+    assert "day.month.year" in rep.summary()
+    assert_every_line_accounted(rep, "semicolon-dotted-dates.csv")
+
+
+def test_dotted_dates_in_a_json_import_too():
+    rows = [("item 1", {"date": "06.01.2025", "pain": 5}), ("item 2", {"date": "1.2.2025", "pain": 4})]
+    rep = diary.import_rows(rows, "x.json", KNOWN, TODAY)
+    assert [e.date for e in rep.taken] == [date(2025, 1, 6), date(2025, 2, 1)]
+
+
+def test_slash_dates_are_refused_as_ambiguous_not_guessed():
+    rep = read("slash-dates.csv")
+    assert [e.date for e in rep.taken] == [date(2025, 1, 14)]
+    refused = {r.row: r.reason for r in rep.refused}
+    assert set(refused) == {"line 2", "line 3"}
+    # Both readings are named when both are calendar dates.
+    assert "6 January 2025" in refused["line 2"] and "1 June 2025" in refused["line 2"]
+    for reason in refused.values():
+        assert reason.startswith("date:") and "day/month/year" in reason and "month/day/year" in reason
+        assert "YYYY-MM-DD" in reason
+
+
+@settings(max_examples=200, deadline=None)
+@given(day=st.dates(date(1900, 1, 1), TODAY), pad=st.booleans())
+def test_any_dotted_date_reads_as_the_same_day_as_iso(day, pad):
+    text = f"{day.day:02d}.{day.month:02d}.{day.year}" if pad else f"{day.day}.{day.month}.{day.year}"
+    rep = diary.import_rows([("line 2", {"Datum": text, "Schmerz": "3"})], "x.csv", KNOWN, TODAY)
+    assert rep.refused == [] and [e.date for e in rep.taken] == [day]
+
+
+@pytest.mark.parametrize("written", ["06-01-2025", "06/01/2025 08:30", "6/1/25"])
+def test_other_day_month_orders_are_refused_and_say_why(written):
+    rep = diary.import_rows([("line 2", {"date": written, "pain": "3"})], "x.csv", KNOWN, TODAY)
+    assert rep.taken == [] and len(rep.refused) == 1
+    reason = rep.refused[0].reason
+    assert reason.startswith("date:") and "day/month/year or month/day/year" in reason and repr(written) in reason

@@ -126,7 +126,7 @@ def test_the_notebook_in_jupyterlab_follows_the_learner_and_never_saves_their_en
             # Every view now shows the learner's own diary, without re-running a cell.
             page.wait_for_function("() => document.querySelector('.diary-banner').textContent.includes('your diary')",
                                    timeout=30_000)
-            assert "1 entries" in banner.inner_text()
+            assert ": 1 entry from" in banner.inner_text()
             page.wait_for_function(
                 "() => document.querySelector('table.diary-weekly tbody')?.rows.length === 1", timeout=30_000)
 

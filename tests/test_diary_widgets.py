@@ -210,12 +210,29 @@ def test_every_view_follows_the_learners_first_entry_and_keeps_it_out_of_the_sav
     app.pain.value = 7
     app.notes.value = "my private note"
     app.save()
-    assert "your diary" in banner.value and "1 entries" in banner.value
-    assert "1 entries, sample=False" in str(table.outputs)
+    assert "your diary" in banner.value and ": 1 entry from" in banner.value
+    assert "1 entries, sample=False" in str(table.outputs)  # the test's own render function, not course text
     for widget in (banner, table, app.widget):
         bundle = widget._repr_mimebundle_()
         assert "private" not in bundle["text/plain"] and "pain 7" not in bundle["text/plain"]
         assert "2025" not in bundle["text/plain"]
+
+
+def test_banner_counts_one_entry_and_several_entries_in_good_english(learner_home):
+    view = open_diary(known_ids=KNOWN)
+    diary.append_entry(learner_home, Entry(date(2025, 1, 6), 4), KNOWN, TODAY)
+    assert ": 1 entry from 06 January 2025 to 06 January 2025." in view.banner_html()
+    diary.append_entry(learner_home, Entry(date(2025, 1, 8), 5), KNOWN, TODAY)
+    assert ": 2 entries from 06 January 2025 to 08 January 2025." in view.banner_html()
+
+
+@pytest.mark.parametrize("n, noun, plural, expected", [
+    (0, "entry", None, "0 entries"), (1, "entry", None, "1 entry"), (2, "entry", None, "2 entries"),
+    (1, "day", None, "1 day"), (3, "day", None, "3 days"), (1, "week", None, "1 week"), (2, "week", None, "2 weeks"),
+    (2, "child", "children", "2 children"), (1, "child", "children", "1 child"),
+])
+def test_counted(n, noun, plural, expected):
+    assert diary.counted(n, noun, plural) == expected
 
 
 class _Html:

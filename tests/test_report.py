@@ -51,6 +51,11 @@ def test_report_pages_hold_summary_chart_table_and_exercises(tmp_path):
     assert "Farrar" in last and "Ostelo" in last and "course's own rule" in last
 
 
+def test_a_one_entry_diary_is_counted_in_the_singular(tmp_path):
+    first = page_texts(report.write_report(diary_of(4)[:1], tmp_path / "one.pdf"))[0]
+    assert "06 January 2025 to 06 January 2025: 1 entry on 1 day over 1 week." in first
+
+
 def test_long_diary_table_continues_over_pages(tmp_path):
     out = report.write_report(diary_of(10), tmp_path / "long.pdf", rows_per_page=4)
     pages = page_texts(out)

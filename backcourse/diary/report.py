@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 
 from backcourse import files
 from backcourse.diary import analysis
-from backcourse.diary.store import Entry, NRS_ANCHORS
+from backcourse.diary.store import Entry, NRS_ANCHORS, counted
 from backcourse.diary.plots import draw_pain_over_weeks
 from backcourse.style import PALETTE, RC_PARAMS
 
@@ -135,8 +135,8 @@ def report_pages(
                      color=PALETTE["vermillion"])
             y -= 0.035
         if days:
-            period = (f"{days[0].date:%d %B %Y} to {days[-1].date:%d %B %Y}: {len(entries)} entries on "
-                      f"{len(days)} days over {len(weeks)} weeks.")
+            period = (f"{days[0].date:%d %B %Y} to {days[-1].date:%d %B %Y}: {counted(len(entries), 'entry')} on "
+                      f"{counted(len(days), 'day')} over {counted(len(weeks), 'week')}.")
         else:
             period = "The diary has no entries yet."
         intro = (

@@ -76,6 +76,9 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
 _INT = re.compile(r"[+-]?\d+")
 _WHOLE_FLOAT = re.compile(r"[+-]?\d+\.0*")
+#: Significant digits a whole number may have: far more than any diary value needs. Longer ones are refused
+#: before ``int()``, which raises its own error over 4,300 digits (Python's int max str digits).
+_MAX_DIGITS = 18
 #: Parsed cell values repeat a lot (dates three times a day, a handful of times and lists); caching the pure
 #: text -> value parsers makes loading a 10-year diary several times faster. Errors are never cached.
 _CACHE_SIZE = 8192
@@ -99,11 +102,23 @@ MAX_SHOWN = 80
 
 def shown(value: Any) -> str:
     """``repr(value)``, cut to about MAX_SHOWN characters with the full length said, for error messages."""
-    text = repr(value)
+    try:
+        text = repr(value)
+    except ValueError:  # an int too long to write out in decimal (Python's int max str digits)
+        return f"a whole number of about {int(abs(value).bit_length() * 0.30103) + 1} digits"
     if len(text) <= MAX_SHOWN:
         return text
     size = f"{len(value)} characters" if isinstance(value, str) else f"{len(text)} characters as text"
     return f"{text[:MAX_SHOWN - 20]}... ({size})"
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """``n`` and the noun in the right number: "1 entry", "2 entries", "1 day", "3 days"."""
+    if n == 1:
+        return f"{n} {noun}"
+    if plural is None:
+        plural = noun[:-1] + "ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else noun + "s"
+    return f"{n} {plural}"
 
 
 class DiaryParseError(ValueError):
@@ -261,10 +276,12 @@ def _whole_number(field_name: str, value: Any, problem: str) -> int:
             return int(value)
         raise EntryError(field_name, value, problem)
     text = str(value).strip()
-    if _INT.fullmatch(text):
-        return int(text)
-    if _WHOLE_FLOAT.fullmatch(text):
-        return int(text.split(".")[0])
+    if _INT.fullmatch(text) or _WHOLE_FLOAT.fullmatch(text):
+        whole = text.split(".")[0]
+        digits = whole.lstrip("+-").lstrip("0") or "0"
+        if len(digits) > _MAX_DIGITS:  # beyond every range here, and int() refuses over 4,300 digits
+            raise EntryError(field_name, value, problem)
+        return -int(digits) if whole.startswith("-") else int(digits)
     raise EntryError(field_name, value, problem)
 
 
@@ -684,6 +701,13 @@ COLUMN_ALIASES = {
 _STAMP = re.compile(r"\s*(\d{4}-\d{2}-\d{2})[T ](\d{1,2}:\d{2}(?::\d{2})?)(?:\.(\d+))?\s*(Z|[+-]\d{2}:?\d{2})?\s*",
                     re.IGNORECASE)
 _TWELVE_HOUR = re.compile(r"\s*(\d{1,2})(?::(\d{2}))?\s*([ap])\.?\s*m\.?\s*", re.IGNORECASE)
+#: Day.month.year with dots, as German, Austrian, Swiss, Scandinavian and other European spreadsheets write dates
+#: ("06.01.2025", "6.1.2025"), optionally followed by a time. Dots are read day first: no app writes month.day.year.
+_DOTTED = re.compile(r"\s*(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[\s,T]+(\d{1,2}:\d{2}(?::\d{2})?))?\s*")
+_DOTTED_SHORT_YEAR = re.compile(r"\s*\d{1,2}\.\d{1,2}\.\d{2}(?:[\s,T].*)?", re.DOTALL)
+#: "06/01/2025" or "06-01-2025": day first in most of the world, month first in the USA, so never guessed.
+_AMBIGUOUS = re.compile(r"\s*(\d{1,2})([/-])(\d{1,2})\2(\d{4}|\d{2})(?:[\s,T].*)?", re.DOTALL)
+DOTTED_NOTE = "Dates written day.month.year (like 06.01.2025 for 6 January 2025) were read day first."
 ZONE_NOTE = ("Times written with a time zone (Z or an offset like +01:00) were kept as the clock time written, "
              "not converted.")
 
@@ -742,6 +766,38 @@ class ImportReport:
         return "\n".join(lines)
 
 
+def _dotted_date(raw: str, m: re.Match) -> str:
+    day, month, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        raise EntryError("date", raw.strip(), "is not a date in the calendar (read as day.month.year)") from None
+
+
+def _refuse_unclear_date(raw: str) -> None:
+    """Refuse, saying why, a date written in a way that cannot be read without guessing."""
+    text = raw.strip()
+    if _DOTTED_SHORT_YEAR.fullmatch(text):
+        raise EntryError("date", text, "the year has two digits; write it with four digits, like 06.01.2025 "
+                                       "or 2025-01-06")
+    m = _AMBIGUOUS.fullmatch(text)
+    if not m:
+        return  # anything else is checked (and refused if need be) as YYYY-MM-DD
+    first, sep, second, year = int(m.group(1)), m.group(2), int(m.group(3)), m.group(4)
+    readings = []
+    if len(year) == 4:
+        for day, month, order in ((first, second, "day/month/year"), (second, first, "month/day/year")):
+            try:
+                when = date(int(year), month, day)
+                readings.append(f"{when.day} {when:%B %Y} ({order})")
+            except ValueError:
+                pass
+    could_be = f"it could be {' or '.join(readings)}; " if len(readings) == 2 else ""
+    raise EntryError("date", text, f"a date written with '{sep}' may be day/month/year or month/day/year, so it is "
+                                   f"not guessed: {could_be}write it as YYYY-MM-DD (2025-01-06) or day.month.year "
+                                   "(06.01.2025)")
+
+
 def _normalise_row(row: Mapping[str, Any], report: ImportReport) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, value in row.items():
@@ -769,6 +825,15 @@ def _normalise_row(row: Mapping[str, Any], report: ImportReport) -> dict[str, An
                 if m.group(3) and int(m.group(3)) != 0:
                     clock = clock + ":01" if clock.count(":") == 1 else clock  # fractions of a second: refused
                 out["time"] = clock
+        elif (m := _DOTTED.fullmatch(raw)):
+            out["date"] = _dotted_date(raw, m)
+            if DOTTED_NOTE not in report.notes:
+                report.notes.append(DOTTED_NOTE)
+            given = out.get("time")
+            if m.group(4) and (given is None or (isinstance(given, str) and not given.strip())):
+                out["time"] = m.group(4)
+        else:
+            _refuse_unclear_date(raw)
     # 12-hour times ("9:00 PM", "7 am").
     raw = out.get("time")
     if isinstance(raw, str):
@@ -796,7 +861,11 @@ def import_rows(
         if not isinstance(row, Mapping):
             report.refused.append(Refusal(label, "is not a record with named fields"))
             continue
-        values = _normalise_row(row, report)
+        try:
+            values = _normalise_row(row, report)
+        except EntryError as exc:
+            report.refused.append(Refusal(label, str(exc)))
+            continue
         version = values.pop("schema_version", None)
         if version not in (None, "", SCHEMA_VERSION, str(SCHEMA_VERSION)):
             report.refused.append(Refusal(label, f"schema_version {shown(version)} is not one this course reads"))
@@ -855,6 +924,23 @@ def _csv_rows(text: str, report: ImportReport) -> list[tuple[str, Any]]:
     return rows
 
 
+class _LongJsonNumber:
+    """A JSON whole number too long for ``int()`` (over 4,300 digits): kept as its digits, so the item that holds
+    it is refused like any other bad value (and is never mistaken for text), instead of the whole file failing."""
+
+    def __init__(self, digits: str):
+        self.digits = digits
+
+    def __repr__(self) -> str:
+        return self.digits
+
+    __str__ = __repr__
+
+
+def _json_int(digits: str) -> int | _LongJsonNumber:
+    return _LongJsonNumber(digits) if len(digits.lstrip("-").lstrip("0")) > _MAX_DIGITS else int(digits)
+
+
 def _decode_import(data: bytes, source: Path, report: ImportReport) -> str:
     try:
         return data.decode("utf-8-sig")
@@ -882,7 +968,7 @@ def read_import_file(source: Path | str, known_ids: Collection[str] | None = Non
     text = _decode_import(source.read_bytes(), source, report)
     if suffix == ".json":
         try:
-            data = json.loads(text)
+            data = json.loads(text, parse_int=_json_int)
         except json.JSONDecodeError as exc:
             raise DiaryParseError(source, exc.lineno, f"not valid JSON ({exc.msg})") from None
         if isinstance(data, Mapping):

@@ -113,7 +113,7 @@ class DiaryView:
                     "throwaway copy, shown here too, and is deleted when the notebook's kernel shuts down.")
         elif entries:
             first, last = min(e.date for e in entries), max(e.date for e in entries)
-            text = (f"The charts and tables below show <strong>your diary</strong>: {len(entries)} entries from "
+            text = (f"The charts and tables below show <strong>your diary</strong>: {diary.counted(len(entries), 'entry')} from "
                     f"{first:%d %B %Y} to {last:%d %B %Y}.")
         else:
             text = "Your diary has no entries yet. Save one with the form below; the charts then show it."
