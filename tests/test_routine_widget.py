@@ -154,3 +154,31 @@ def test_links_open_the_book_page_or_its_source_never_a_missing_path(monkeypatch
     root = w.REPO_ROOT
     for target in ("phases.md", "exercise-library.md"):
         assert (root / "book" / target).is_file()
+
+
+def test_long_lasting_high_pain_suggestion_gives_the_low_dose_plan(app):
+    """Chronic (over 12 weeks) and pain 8 today: the suggestion says "low dose", and applying it must build the
+    low-dose plan (fewer first-week repetitions, the low-dose rule on each dosed item), not the normal one."""
+    answer_all(app)
+    app.weeks_since.value, app.pain_today.value, app.settling.value = 20, 8, True
+    assert "low dose" in app.suggestion.value
+    app.use_suggestion.click()
+    assert app.low_dose.value is True and app.plan.profile.low_dose is True
+    assert app.plan.profile.phase == "recovering"
+    dosed = [i for s in app.plan.weeks[0].sessions for i in s.items if i.reps is not None]
+    assert dosed and all(i.reps <= routine.LOW_START_REPS for i in dosed)
+    assert all("low-dose-start" in i.rules for i in dosed)
+    normal = routine.build_plan(routine.Profile(**{**app.plan.profile.__dict__, "low_dose": False}),
+                                safety.all_no(), start=START)
+    assert normal.weeks != app.plan.weeks                     # the low dose really changes the plan
+    assert app.low_dose in app.profile_box.children            # the learner sees (and can change) it
+    # a later suggestion without a low dose turns it off again
+    app.weeks_since.value, app.pain_today.value = 20, 2
+    app.use_suggestion.click()
+    assert app.plan.profile.low_dose is False and app.plan.profile.phase == "maintenance"
+
+
+def test_low_dose_shows_in_the_handout_summary():
+    from backcourse.routine.handout import profile_summary
+    low = dict(profile_summary(routine.Profile(low_dose=True)))["Phase"]
+    assert "low dose" in low and "low dose" not in dict(profile_summary(routine.Profile()))["Phase"]

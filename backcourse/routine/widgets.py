@@ -107,10 +107,14 @@ class RoutineApp:
         self.pain_today = widgets.IntSlider(value=3, min=0, max=10, description="Pain today (0-10)", style=_STYLE)
         self.settling = widgets.Checkbox(value=True, description="My pain is settling", indent=False)
         self.suggestion = widgets.HTML()
-        self.use_suggestion = widgets.Button(description="Use this phase", icon="check")
+        self.use_suggestion = widgets.Button(description="Use this suggestion", icon="check")
         self.phase = widgets.ToggleButtons(
             options=[(PHASE_BUTTONS[p], p) for p in routine.PHASES], value=profile.phase,
             tooltips=[routine.PHASE_LABELS[p] for p in routine.PHASES], description="Phase", style=_STYLE)
+        # Long-lasting pain that is high (or not settling) today: the same kind of plan at a low dose
+        # (rule low-dose-start); the suggestion sets it, the learner can change it.
+        self.low_dose = widgets.Checkbox(value=profile.low_dose, indent=False, layout=_WIDE,
+                                         description=f"Start at a low dose ({routine.RULES['low-dose-start'].title})")
         self.aggravators = {a: widgets.Checkbox(value=a in profile.aggravated_by, description=label, indent=False)
                             for a, label in routine.AGGRAVATOR_LABELS.items()}
         self.equipment = {e: widgets.Checkbox(value=e in profile.equipment, description=label, indent=False)
@@ -134,7 +138,7 @@ class RoutineApp:
             widgets.HTML("<h3>2. About you</h3>"),
             widgets.HBox([self.weeks_since, self.pain_today, self.settling]),
             widgets.HBox([self.suggestion, self.use_suggestion]),
-            self.phase,
+            self.phase, self.low_dose,
             widgets.HTML("<strong>What makes your pain worse?</strong> (tick none for nothing in particular)"),
             widgets.HBox(list(self.aggravators.values())),
             widgets.HTML("<strong>What do you have at hand?</strong>"),
@@ -172,7 +176,7 @@ class RoutineApp:
                                   widgets.HTML("<h4>Your exercises</h4>"), self.gallery, self.save_box])
         self.view.add_class("routine-app")
 
-        controls = [*self.questions.values(), self.cleared, self.phase, *self.aggravators.values(),
+        controls = [*self.questions.values(), self.cleared, self.phase, self.low_dose, *self.aggravators.values(),
                     *self.equipment.values(), self.minutes, self.sessions, self.aerobic, self.aerobic_minutes,
                     self.aerobic_days, self.start, self.weeks, self.week]
         for control in controls:
@@ -200,6 +204,7 @@ class RoutineApp:
             aerobic=self.aerobic.value,
             aerobic_minutes_now=self.aerobic_minutes.value,
             aerobic_days_now=self.aerobic_days.value,
+            low_dose=self.low_dose.value,
         )
 
     # --- reacting ----------------------------------------------------------------------------------------------
@@ -214,12 +219,22 @@ class RoutineApp:
             self.suggestion.value = f"<em>{exc}</em>"
             self._suggested = None
             return
-        self._suggested = s.phase
+        self._suggested = s
         self.suggestion.value = book_links(f'{s.reason} <a href="{routine.RULES_URL}">How this works</a>')
 
     def _use_suggestion(self, _button=None) -> None:
-        if self._suggested:
-            self.phase.value = self._suggested
+        """Apply the suggestion: its phase and whether it starts at a low dose (one redraw)."""
+        s = self._suggested
+        if s is None:
+            return
+        for control in (self.phase, self.low_dose):
+            control.unobserve(self._changed, names="value")
+        try:
+            self.phase.value, self.low_dose.value = s.phase, s.low_dose
+        finally:
+            for control in (self.phase, self.low_dose):
+                control.observe(self._changed, names="value")
+        self.redraw()
 
     def redraw(self) -> None:
         """Build the plan from the controls and show it (or the safety block, or what is wrong)."""
