@@ -30,10 +30,13 @@ How a plan is made (:func:`build_plan`):
    :data:`WALK_STEP_MINUTES` a bout and :data:`WALK_STEP_DAYS` a week toward about 30 minutes, 5 days a week
    (``walk-build``). Walks are planned on their own days and are extra to the session minutes.
 
-Phase suggestion (:func:`suggest_phase`): the time since the pain started gives the phase (ACP 2017: acute
-under 4 weeks, subacute 4 to 12, chronic over 12), then high pain today (:data:`HIGH_PAIN` or more) means the
-acute (gentlest) plan, and pain that is not settling keeps the plan one phase gentler. The pain threshold is
-a practical choice of the course, not a number from a study.
+Phase suggestion (:func:`suggest_phase`): how long the pain has lasted gives the phase (ACP 2017: acute
+under 4 weeks -> acute, subacute 4 to 12 -> recovering, chronic over 12 -> maintenance). How irritable it is
+today sets the dose, not the kind of plan: after 4 weeks, high pain today (:data:`HIGH_PAIN` or more) or pain
+that is not settling gives the recovering plan *at a low dose* (``low_dose``, rule ``low-dose-start``):
+strength work and walking stay, rising by a planned step each week (graded activity). Pain under 4 weeks old
+stays acute whatever its level. The pain threshold is a practical choice of the course, not a number from a
+study.
 """
 
 from __future__ import annotations
@@ -308,8 +311,8 @@ def suggest_phase(weeks_since_onset: float, pain_today: int, settling: bool) -> 
     """Suggest a phase from how long the pain has lasted, how bad it is today and whether it is settling.
 
     Duration first (ACP 2017: acute under 4 weeks, subacute 4-12, chronic over 12 -> acute, recovering,
-    maintenance); then pain of :data:`HIGH_PAIN` or more today suggests the gentlest (acute) plan, and pain
-    that is not settling keeps the plan one phase gentler. Only a suggestion: the learner chooses.
+    maintenance); then, after 4 weeks, pain of :data:`HIGH_PAIN` or more today or pain that is not settling
+    gives the recovering plan at a low dose (``low_dose=True``). Only a suggestion: the learner chooses.
     """
     if isinstance(weeks_since_onset, bool) or not isinstance(weeks_since_onset, (int, float)) \
             or not 0 <= weeks_since_onset <= 520:
