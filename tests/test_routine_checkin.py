@@ -6,6 +6,7 @@ decisions follow from the rules in the module docstring, not from the code's out
 from __future__ import annotations
 
 import json
+import statistics
 from datetime import date, timedelta
 
 import pytest
@@ -62,6 +63,34 @@ def test_worse_next_day_pain_steps_back_and_never_up():
     result = check_in(two, full_week(two, 2, pain=3, after_pain=6), 2)
     assert not result.flare_up and all(d.action != PROGRESS for d in result.decisions)
     assert any(d.action == STEP_BACK and "day after" in d.reason for d in result.decisions)
+
+
+def test_one_bad_next_day_stops_every_step_up_that_week():
+    """Pain 7 (usual 3) only on the day after session 1: session 1's exercises step back, and nothing else
+    steps up either, neither the exercises of sessions 2 and 3 nor walking (the week is judged as a whole)."""
+    plan = make_plan(phase="recovering", minutes_per_session=15, sessions_per_week=3)
+    week = 2
+    w = plan.weeks[week - 1]
+    first_session = next(d for d in w.days if d.session)
+    bad_day = first_session.date + timedelta(days=1)
+    entries = [Entry(e.date, 7, exercises=e.exercises, minutes_walked=e.minutes_walked) if e.date == bad_day else e
+               for e in full_week(plan, week)]
+    result = check_in(plan, entries, week)
+    assert not result.flare_up
+    by_id = {d.exercise_id: d for d in result.decisions}
+    assert all(d.action != PROGRESS for d in result.decisions)
+    first_ids = {i.exercise_id for i in first_session.session.items}
+    others = {i.exercise_id for s in w.sessions for i in s.items} - first_ids
+    assert others, "the plan needs exercises outside session 1 for this test"
+    assert all(by_id[i].action == STEP_BACK for i in first_ids if by_id[i].before != by_id[i].after)
+    assert any(by_id[i].action == STEP_BACK for i in first_ids)
+    for i in others:
+        assert by_id[i].action == HOLD and "nothing steps up" in by_id[i].reason
+    assert by_id["walking"].action != PROGRESS
+    assert (result.walking.minutes, result.walking.days) <= (w.aerobic.minutes, w.aerobic.days)
+    # the same week without the bad day steps the other exercises up: the hold above is the bad day's doing
+    calm = check_in(plan, full_week(plan, week), week)
+    assert any(d.action == PROGRESS for d in calm.decisions if d.exercise_id in others)
 
 
 def test_flare_up_steps_back_and_repeats_the_warning_signs():
@@ -180,21 +209,73 @@ def test_check_in_properties(plan, week, rows):
         old = now[ex_id]
         up = engine.next_dose(lib.get(ex_id), old, plan.profile.low_dose)
         assert new in (old, up, engine.previous_dose(lib.get(ex_id), old, plan.profile.low_dose))  # one step
-    if before and this_week:
-        # never raises a dose after a week whose next-day pain rose past the rule
-        usual = sorted(before)[len(before) // 2] if len(before) % 2 else None
-        session_days = {x.date for x in plan.weeks[week - 1].days if x.session}
-        if usual is not None:
-            rose = any(e.pain >= usual + checkin.PAIN_RISE for e in entries
-                       if e.date - timedelta(days=1) in session_days
-                       and any(x.exercises for x in entries if x.date == e.date - timedelta(days=1)))
-            if rose:
-                raised = [i for i, nd in result.doses.items() if nd != now[i] and nd == engine.next_dose(
-                    lib.get(i), now[i], plan.profile.low_dose)]
-                done_days = {i: [x.date for x in entries if i in x.exercises and x.date in session_days]
-                             for i in raised}
-                for i in raised:
-                    assert not any(e.pain >= usual + checkin.PAIN_RISE for e in entries
-                                   if e.date - timedelta(days=1) in done_days[i])
+    if this_week:
+        # never raises a dose after a week whose next-day pain rose past the rule (judged for the whole week:
+        # a rise after any session done that week). The usual level is the median of the 14 days before the
+        # week, or with none, of the week's days without a session (all its days if every day had one).
+        session_days = {x.date: {i.exercise_id for i in x.session.items}
+                        for x in plan.weeks[week - 1].days if x.session}
+        if before:
+            usual = statistics.median(before)
+        else:
+            usual = statistics.median([e.pain for e in this_week if e.date not in session_days]
+                                      or [e.pain for e in this_week])
+        done = {d for d, ids in session_days.items() if any(set(e.exercises) & ids for e in entries if e.date == d)}
+        rose = any(e.pain >= usual + checkin.PAIN_RISE for e in entries if e.date - timedelta(days=1) in done)
+        if rose or flare:
+            assert all(d.action != PROGRESS for d in result.decisions)
+            for ex_id, new in result.doses.items():
+                assert new in (now[ex_id], engine.previous_dose(lib.get(ex_id), now[ex_id], plan.profile.low_dose))
+            old_walk = plan.weeks[week - 1].aerobic
+            if old_walk is not None:
+                assert result.walking.minutes <= old_walk.minutes and result.walking.days <= old_walk.days
     if not this_week:
         assert all(d.action == HOLD for d in result.decisions)
+
+
+@settings(max_examples=200, deadline=None)
+@given(profiles, st.integers(1, 6), st.integers(0, 6), st.lists(st.integers(0, 10), min_size=8, max_size=8),
+       st.lists(st.booleans(), min_size=7, max_size=7))
+def test_a_next_day_rise_after_any_session_stops_every_step_up(plan, week, usual, pains, did):
+    """Two calm weeks at ``usual`` before the week, then random pain each day and random sessions done. If pain
+    on the day after any session done rose past the rule, no dose rises that week (no exercise, no walking);
+    if no day rose and every session was done, every exercise below its full dose steps up."""
+    w = plan.weeks[week - 1]
+    first = w.days[0].date
+    entries = [Entry(first - timedelta(days=n), usual) for n in range(14, 0, -1)]
+    done_days = set()
+    for i in range(8):
+        d = first + timedelta(days=i)
+        day = w.days[i] if i < 7 else None
+        ticked = ()
+        if day is not None and day.session and did[i]:
+            ticked = tuple(x.exercise_id for x in day.session.items)
+            done_days.add(d)
+        walked = day.aerobic.minutes if day is not None and day.aerobic else None
+        entries.append(Entry(d, pains[i], exercises=ticked, minutes_walked=walked))
+    result = check_in(plan, entries, week)
+    lib = engine.default_library()
+    now = {i.exercise_id: engine.DoseNow(i.reps, i.hold_seconds, i.sets) for s in w.sessions for i in s.items}
+    rose = any(e.pain >= usual + checkin.PAIN_RISE for e in entries if e.date - timedelta(days=1) in done_days)
+    if rose:
+        assert all(d.action != PROGRESS for d in result.decisions)
+        for ex_id, new in result.doses.items():
+            assert new in (now[ex_id], engine.previous_dose(lib.get(ex_id), now[ex_id], plan.profile.low_dose))
+        if w.aerobic is not None:
+            assert result.walking.minutes <= w.aerobic.minutes and result.walking.days <= w.aerobic.days
+    elif all(p < usual + checkin.PAIN_RISE for p in pains) and all(did[d.index] for d in w.days if d.session):
+        for ex_id, new in result.doses.items():
+            up = engine.next_dose(lib.get(ex_id), now[ex_id], plan.profile.low_dose)
+            assert new == (up or now[ex_id])
+
+
+@settings(max_examples=100, deadline=None)
+@given(profiles, st.integers(1, 6), days_strategy, st.integers(0, 6), st.integers(0, 10))
+def test_a_red_flag_anywhere_in_the_week_blocks_the_next_plan(plan, week, rows, day, pain):
+    """Whatever else the diary says, one entry in the week tagged as a warning sign means no plan."""
+    entries = diary_from(plan, week, rows)
+    entries.append(Entry(plan.weeks[week - 1].days[day].date, pain, tags=(checkin.RED_FLAG_TAG,)))
+    result = check_in(plan, entries, week)
+    assert result.blocked and not result.decisions
+    assert all(d.action != PROGRESS for d in result.decisions)
+    assert isinstance(checkin.next_plan(plan, result), engine.Blocked)

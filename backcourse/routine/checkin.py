@@ -17,8 +17,12 @@ How one week is read (all rules are in :data:`backcourse.routine.engine.RULES`):
 * **Flare-up**: an entry marked as a flare-up, or :data:`FLARE_DAYS` days at least :data:`FLARE_POINTS`
   above the usual level (the diary's flare-up day rule, on several days). A flare-up steps every dose back one level and repeats the warning-sign
   reminder (rule ``flare-up``); nothing progresses.
-* **Per exercise**: done on at least half of its planned days and no next-day rise -> one planned step up;
-  a next-day rise after it -> one step back; otherwise hold. At most one step a week.
+* **The week is judged as a whole** (the issue's rule: "never raises a dose after a week whose next-day pain
+  rose past the rule"): if pain rose the day after *any* session done that week, nothing steps up, neither an
+  exercise nor walking.
+* **Per exercise**: a next-day rise after a session that included it -> one step back; a rise after another
+  session of the week -> hold; otherwise done on at least half of its planned days -> one planned step up,
+  else hold. At most one step a week.
 * **Walking**: the planned minutes walked on the planned days -> the next step of the walking build; fewer
   -> hold; a rise or a flare-up -> one step back.
 * **No entries** that week -> everything holds, and the check-in says so.
@@ -178,6 +182,13 @@ def check_in(plan: Plan, diary: Iterable[Any], week: int,
         nxt = days.get(d + timedelta(days=1))
         return bool(nxt) and _max_pain(nxt) >= usual + PAIN_RISE
 
+    # Days with a session the diary shows was done (any of its exercises ticked), and those followed by a rise.
+    sessions_done = [d.date for d in w.days if d.session and any(
+        i.exercise_id in tuple(e.exercises) for e in days.get(d.date, ()) for i in d.session.items)]
+    rose_days = [d for d in sessions_done if rose_after(d)]
+    week_rose = (f"your pain the day after the session on {rose_days[0]:%a %d %b} was clearly worse than your "
+                 f"usual {usual:g}, so nothing steps up this week.") if rose_days else None
+
     goal_drop = False
     notes: list[str] = []
     if goals:
@@ -212,6 +223,10 @@ def check_in(plan: Plan, diary: Iterable[Any], week: int,
             decisions.append(Decision(ex_id, name, STEP_BACK if new != dose else HOLD, words(ex_id, dose),
                                       words(ex_id, new), "reps-by-pain",
                                       f"your pain the day after was clearly worse than your usual {usual:g}."))
+        elif week_rose:
+            new = dose
+            decisions.append(Decision(ex_id, name, HOLD, words(ex_id, dose), words(ex_id, new), "reps-by-pain",
+                                      week_rose))
         elif 2 * len(done_days) >= len(planned[ex_id]) and not goal_drop:
             step = engine.next_dose(ex, dose, low) if ex else None
             if step is None:
@@ -244,6 +259,8 @@ def check_in(plan: Plan, diary: Iterable[Any], week: int,
                                     max(1, walking.days - engine.WALK_STEP_DAYS))
             action, rule = STEP_BACK, "flare-up" if flare else "walk-build"
             why = "a flare-up this week." if flare else "your pain was clearly worse the day after a walk."
+        elif week_rose:
+            action, rule, why = HOLD, "reps-by-pain", week_rose
         elif len(walked) >= walking.days and not goal_drop:
             build = engine.aerobic_build(walking.minutes, walking.days, 2)[1]
             walk_next, action, rule = build, PROGRESS if build != walking else HOLD, "walk-build"
