@@ -97,7 +97,13 @@ def test_flare_up_steps_back_and_repeats_the_warning_signs():
     result = check_in(PLAN, full_week(PLAN, 2, flare=True), 2)
     assert result.flare_up and all(d.action != PROGRESS for d in result.decisions)
     assert any(d.rule == "flare-up" for d in result.decisions)
-    assert "get help" in result.lines[0]
+    # the warning signs are repeated in full sentences rendered from backcourse.safety: every emergency sign
+    # and the number to call are there, and no sentence points at signs it does not name ("one of them")
+    note = result.lines[0]
+    for q in safety.EMERGENCY_QUESTIONS:
+        assert q.plain in note
+    assert safety.EMERGENCY_NUMBERS in note and "one of them" not in note
+    assert "see a GP or physio" in note
 
 
 def test_no_entries_holds_and_says_so():

@@ -207,7 +207,7 @@ def check_in(plan: Plan, diary: Iterable[Any], week: int,
     nxt: dict[str, DoseNow] = {}
     if flare:
         notes.insert(0, "Flare-up this week: for the next few days keep moving at a lower dose, use heat and "
-                        "short walks, then build back up. " + safety.CLEAR_MESSAGE.split(". ", 1)[-1])
+                        "short walks, then build back up. " + safety.reminder_text())
     for ex_id, dose in now.items():
         ex = library.get(ex_id) if ex_id in library.exercises else None
         name = names[ex_id][0]
