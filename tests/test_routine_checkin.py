@@ -106,6 +106,53 @@ def test_flare_up_steps_back_and_repeats_the_warning_signs():
     assert "see a GP or physio" in note
 
 
+def _calm_week(plan: Plan, week: int, aerobic: dict[int, dict]) -> list[Entry]:
+    """Two calm weeks at pain 3, then the week with every session done, pain 3, and on the days given in
+    ``aerobic`` (0-6) the extra fields given there (minutes walked, or an aerobic activity ticked)."""
+    w = plan.weeks[week - 1]
+    first = w.days[0].date
+    out = [Entry(first - timedelta(days=n), 3) for n in range(14, 0, -1)]
+    for d in w.days:
+        done = tuple(i.exercise_id for i in d.session.items) if d.session else ()
+        extra = aerobic.get(d.index, {})
+        out.append(Entry(d.date, 3, exercises=done + tuple(extra.get("ticked", ())),
+                         minutes_walked=extra.get("minutes")))
+    return out
+
+
+def test_a_swimmer_who_swam_as_planned_steps_up():
+    """A recovering swimmer's plan has swims, not walks: swims ticked in the diary on the planned days count."""
+    plan = make_plan(phase="recovering", aerobic="swimming", equipment=("pool",))
+    w = plan.weeks[0]
+    swim_days = [d for d in w.days if d.aerobic]
+    assert swim_days and all(d.aerobic.activity == "swimming" for d in swim_days)
+    entries = _calm_week(plan, 1, {d.index: {"ticked": (d.aerobic.exercise_id,)} for d in swim_days})
+    result = check_in(plan, entries, 1)
+    aerobic = next(d for d in result.decisions if d.exercise_id == "walking")
+    assert aerobic.action == PROGRESS, aerobic.line
+    assert aerobic.name.startswith("Swimming") and "swam" in aerobic.reason
+    assert (result.walking.minutes, result.walking.days) > (w.aerobic.minutes, w.aerobic.days)
+    # the same week with no swim ticked holds
+    none = check_in(plan, _calm_week(plan, 1, {}), 1)
+    assert next(d for d in none.decisions if d.exercise_id == "walking").action == HOLD
+
+
+def test_walks_on_other_days_of_the_week_count():
+    """Walks of the planned length on days other than the planned ones still make the planned number of days."""
+    plan = make_plan(phase="recovering")
+    w = plan.weeks[0]
+    planned = {d.index for d in w.days if d.aerobic}
+    other = [i for i in range(7) if i not in planned][:w.aerobic.days]
+    assert len(other) == w.aerobic.days
+    entries = _calm_week(plan, 1, {i: {"minutes": w.aerobic.minutes} for i in other})
+    result = check_in(plan, entries, 1)
+    walking = next(d for d in result.decisions if d.exercise_id == "walking")
+    assert walking.action == PROGRESS, walking.line
+    # shorter walks than planned do not count
+    short = _calm_week(plan, 1, {i: {"minutes": w.aerobic.minutes - 1} for i in other})
+    assert next(d for d in check_in(plan, short, 1).decisions if d.exercise_id == "walking").action == HOLD
+
+
 def test_no_entries_holds_and_says_so():
     result = check_in(PLAN, [], 3)
     assert all(d.action == HOLD for d in result.decisions)

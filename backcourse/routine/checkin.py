@@ -23,8 +23,10 @@ How one week is read (all rules are in :data:`backcourse.routine.engine.RULES`):
 * **Per exercise**: a next-day rise after a session that included it -> one step back; a rise after another
   session of the week -> hold; otherwise done on at least half of its planned days -> one planned step up,
   else hold. At most one step a week.
-* **Walking**: the planned minutes walked on the planned days -> the next step of the walking build; fewer
-  -> hold; a rise or a flare-up -> one step back.
+* **Walking** (and the learner's other planned aerobic activity): a day counts when the diary shows the planned
+  minutes walked, or the planned swim or ride ticked (the diary keeps no minutes for those), on *any* day of
+  the week, planned or not. As many such days as planned -> the next step of the walking build; fewer -> hold;
+  a rise after one of them or a flare-up -> one step back.
 * **No entries** that week -> everything holds, and the check-in says so.
 * **A warning sign** recorded in the diary (tag ``red-flag``) blocks the next plan.
 * **Re-assess** every 2 weeks when pain has settled, and every 4 weeks in any case.
@@ -249,30 +251,54 @@ def check_in(plan: Plan, diary: Iterable[Any], week: int,
 
     walk_next = walking
     if walking is not None:
-        walk_days = [d.date for d in w.days if d.aerobic]
-        walked = [d for d in walk_days
-                  if sum(e.minutes_walked or 0 for e in days.get(d, ())) >= walking.minutes]
+        planned_ids = {d.aerobic.exercise_id: d.aerobic for d in w.days if d.aerobic}
+        other_ids = {i for i, a in planned_ids.items() if a.activity != "walking"}
+        walk_ids = {i for i, a in planned_ids.items() if a.activity == "walking"} | {"walking"}
+
+        def active(d: date) -> bool:
+            """A day of the week (planned or not) with the planned aerobic dose done."""
+            day_entries = days.get(d, ())
+            if sum(e.minutes_walked or 0 for e in day_entries) >= walking.minutes:
+                return True
+            ticked = {x for e in day_entries for x in tuple(e.exercises)}
+            if ticked & other_ids:      # the diary records no minutes for a swim or a ride: ticked = done
+                return True
+            return bool(ticked & walk_ids) and all(e.minutes_walked is None for e in day_entries)
+
+        walked = [first + timedelta(days=i) for i in range(7) if active(first + timedelta(days=i))]
         rose = any(rose_after(d) for d in walked)
+        names = sorted({a.name for a in planned_ids.values()}, key=lambda n: (n == "Walking", n))
+        label = " and ".join([names[0], *(n.lower() for n in names[1:])]) if names else "Walking"
+        verbs = {"swimming": "swam", "cycling": "cycled"}
+        others = sorted({planned_ids[i].activity for i in other_ids})
+        did = " or ".join(["walked", *(verbs.get(a, f"did your {a}") for a in others)])
         plan_words = f"{walking.minutes} min on {engine._days(walking.days)}"
         if flare or rose:
             walk_next = AerobicWeek(max(engine.MIN_WALK_MINUTES, walking.minutes - engine.WALK_STEP_MINUTES),
                                     max(1, walking.days - engine.WALK_STEP_DAYS))
             action, rule = STEP_BACK, "flare-up" if flare else "walk-build"
-            why = "a flare-up this week." if flare else "your pain was clearly worse the day after a walk."
+            why = ("a flare-up this week." if flare else
+                   f"your pain was clearly worse the day after you {did} on {_rose_day(walked, rose_after)}.")
         elif week_rose:
             action, rule, why = HOLD, "reps-by-pain", week_rose
         elif len(walked) >= walking.days and not goal_drop:
             build = engine.aerobic_build(walking.minutes, walking.days, 2)[1]
             walk_next, action, rule = build, PROGRESS if build != walking else HOLD, "walk-build"
-            why = f"you walked as planned on {engine._days(len(walked))}."
+            why = f"you {did} as planned on {engine._days(len(walked))}."
         else:
             action, rule = HOLD, "walk-build"
-            why = f"you walked as planned on {len(walked)} of {engine._days(walking.days)}; step up after a fuller week."
-        decisions.append(Decision("walking", "Walking", action, plan_words,
+            why = (f"you {did} as planned on {len(walked)} of {engine._days(walking.days)}; step up after a "
+                   "fuller week.")
+        decisions.append(Decision("walking", label, action, plan_words,
                                   f"{walk_next.minutes} min on {engine._days(walk_next.days)}", rule, why))
 
     reassess = _reassess(plan, entries, week, flare)
     return CheckIn(week, tuple(decisions), tuple(notes), nxt, walk_next, flare_up=flare, reassess=reassess)
+
+
+def _rose_day(active_days: Sequence[date], rose_after) -> str:
+    """The first active day followed by a rise, in words."""
+    return f"{next(d for d in active_days if rose_after(d)):%a %d %b}"
 
 
 def _reassess(plan: Plan, entries: Sequence[Any], week: int, flare: bool) -> str | None:
