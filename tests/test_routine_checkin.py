@@ -332,3 +332,42 @@ def test_a_red_flag_anywhere_in_the_week_blocks_the_next_plan(plan, week, rows, 
     assert result.blocked and not result.decisions
     assert all(d.action != PROGRESS for d in result.decisions)
     assert isinstance(checkin.next_plan(plan, result), engine.Blocked)
+
+
+# --- the plan file has the diary's guarantees ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("broken", ['{"kind": "backcourse routine plan", "weeks": [', "{}", "[1, 2]", "\udcff"])
+def test_a_plan_file_that_does_not_parse_is_never_replaced(tmp_path, broken):
+    path = checkin.plan_path(tmp_path / "pain-diary.csv")
+    raw = broken.encode("utf-8", "surrogateescape")
+    path.write_bytes(raw)
+    with pytest.raises(checkin.CheckInError) as err:
+        checkin.save_plan(PLAN, path, overwrite=True)
+    message = str(err.value)
+    assert str(path) in message and "not changed" in message and "Move it away" in message
+    assert path.read_bytes() == raw
+    with pytest.raises(checkin.CheckInError, match="not changed"):
+        checkin.load_plan(path)
+    # a good plan file is replaced when allowed
+    path.unlink()
+    checkin.save_plan(PLAN, path)
+    other = make_plan(phase="acute")
+    checkin.save_plan(other, path, overwrite=True)
+    assert checkin.load_plan(path) == other
+
+
+def test_saving_the_plan_waits_for_the_lock_like_the_diary(tmp_path, monkeypatch):
+    """While another writer holds the lock beside the plan file, a save waits, then refuses with a clear
+    message and writes nothing; once the lock is free it saves."""
+    from filelock import FileLock
+
+    path = checkin.plan_path(tmp_path / "pain-diary.csv")
+    monkeypatch.setattr(checkin, "LOCK_TIMEOUT_SECONDS", 0.2)
+    other = FileLock(str(path.with_name(path.name + ".lock")))
+    with other:
+        with pytest.raises(checkin.PlanBusyError, match="another notebook or program is writing"):
+            checkin.save_plan(PLAN, path)
+        assert not path.exists()
+    checkin.save_plan(PLAN, path)
+    assert checkin.load_plan(path) == PLAN

@@ -2,7 +2,9 @@
 
 Why a pure function: the notebook, the tests and a browser all call :func:`check_in` with the same plan and
 diary entries and get the same decisions; nothing here reads the clock, the screen or a file. Saving and
-loading the plan (:func:`save_plan`, :func:`load_plan`) are separate and go through :mod:`backcourse.files`.
+loading the plan (:func:`save_plan`, :func:`load_plan`) are separate and go through :mod:`backcourse.files`,
+with the diary's guarantees: atomic, one writer at a time (a lock file beside the plan), and a plan file that
+does not parse is never replaced.
 
 The diary is read through its entries' attributes only (``date``, ``pain``, ``minutes_walked``,
 ``exercises``, ``tags``, ``flare_up``: :class:`backcourse.diary.store.Entry`), so this module imports nothing
@@ -37,6 +39,7 @@ from __future__ import annotations
 import json
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -60,6 +63,8 @@ SETTLED_PAIN = 3
 GOAL_DROP = 2
 #: File name of the saved plan, next to the diary.
 PLAN_FILE = "routine-plan.json"
+#: How long a save waits for another writer of the plan file (the diary's limit).
+LOCK_TIMEOUT_SECONDS = 30
 
 PROGRESS, HOLD, STEP_BACK = "progress", "hold", "step back"
 
@@ -371,20 +376,70 @@ def plan_to_json(plan: Plan) -> str:
     return json.dumps(data, indent=1) + "\n"
 
 
+class PlanBusyError(CheckInError):
+    """Another notebook or program held the plan file's lock for too long; nothing was saved."""
+
+
+@contextmanager
+def _locked(path: Path):
+    """The diary's lock discipline for the plan file: one writer at a time (``routine-plan.json.lock``).
+
+    ``filelock`` is imported here, not at the top, so the check-in itself stays standard-library only (it
+    also runs in the browser, where nothing is saved).
+    """
+    from filelock import FileLock, Timeout  # noqa: PLC0415
+
+    target = files.target_of(path)   # one lock per real file, whichever link it is reached through
+    target.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(target.with_name(target.name + ".lock")), timeout=LOCK_TIMEOUT_SECONDS,
+                    poll_interval=0.01)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise PlanBusyError(f"another notebook or program is writing {path} (its lock is held for over "
+                            f"{LOCK_TIMEOUT_SECONDS} s); nothing was saved, try again") from None
+    try:
+        for stale in files.temp_files_of(target):   # left by a writer that was killed; ours to remove now
+            stale.unlink(missing_ok=True)
+        yield
+    finally:
+        lock.release()
+
+
+def _read_saved(path: Path) -> dict:
+    """The saved plan's data, or CheckInError naming the file, the problem and what to do."""
+    fix = ("The file was not changed. Move it away (or fix it in a text editor) and save the plan again from "
+           "the builder.")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise CheckInError(f"{path} is not a saved plan that can be read ({exc}). {fix}") from exc
+    if not isinstance(data, dict) or data.get("kind") != "backcourse routine plan":
+        raise CheckInError(f"{path} is not a saved routine plan. {fix}")
+    missing = [k for k in ("profile", "start", "weeks", "screen") if k not in data]
+    if missing or not isinstance(data["weeks"], list) or not data["weeks"]:
+        raise CheckInError(f"{path}: the saved plan has no {', '.join(missing) or 'weeks'}. {fix}")
+    return data
+
+
 def save_plan(plan: Plan, path: Path | str, overwrite: bool = False) -> Path:
-    """Write the plan atomically; an existing file is replaced only with ``overwrite=True``."""
-    return files.write_new(path, plan_to_json(plan), overwrite=overwrite)
+    """Write the plan atomically, under a lock beside it; an existing file is replaced only with
+    ``overwrite=True``, and never when it is not a plan this module can read (it may be someone's only copy)."""
+    text = plan_to_json(plan)
+    path = Path(path).expanduser()
+    files.refuse_existing(path, overwrite)
+    with _locked(path):
+        if path.exists():
+            files.refuse_existing(path, overwrite)   # made by another writer while we waited for the lock
+            files.check_writable(files.target_of(path))
+            _read_saved(files.target_of(path))
+        return files.write_new(path, text, overwrite=overwrite)
 
 
 def load_plan(path: Path | str) -> Plan:
     """Read a saved plan and rebuild it; the first week's doses are the saved ones."""
     path = Path(path).expanduser()
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise CheckInError(f"{path}: not a saved plan ({exc}); the file was not changed") from exc
-    if not isinstance(data, dict) or data.get("kind") != "backcourse routine plan":
-        raise CheckInError(f"{path}: not a saved routine plan; the file was not changed")
+    data = _read_saved(path)
     screen = data.get("screen") or {}
     if screen.get("status") != safety.CLEAR:
         raise CheckInError(f"{path}: screen {screen.get('status')!r}: a plan needs a passed safety screen")
