@@ -371,3 +371,21 @@ def test_saving_the_plan_waits_for_the_lock_like_the_diary(tmp_path, monkeypatch
         assert not path.exists()
     checkin.save_plan(PLAN, path)
     assert checkin.load_plan(path) == PLAN
+
+
+def test_reasons_count_one_planned_day_in_the_singular():
+    plan = make_plan(phase="acute", minutes_per_session=10)
+    once = [i for i, days in _planned_per_exercise(plan, 1).items() if len(days) == 1]
+    assert once, "the plan needs an exercise planned once a week"
+    result = check_in(plan, [Entry(e.date, e.pain) for e in full_week(plan, 1)], 1)
+    for d in result.decisions:
+        if d.exercise_id in once:
+            assert "0 of 1 planned day;" in d.reason and "1 planned days" not in d.reason
+
+
+def _planned_per_exercise(plan, week):
+    out = {}
+    for day in plan.weeks[week - 1].days:
+        for item in (day.session.items if day.session else ()):
+            out.setdefault(item.exercise_id, []).append(day.date)
+    return out
