@@ -362,6 +362,16 @@ def emergency_text() -> str:
             "an emergency department.")
 
 
+def reminder_text() -> str:
+    """The warning signs as a short reminder (a flare-up in the weekly check-in): the emergency signs in full,
+    the see-soon signs by where to find them."""
+    return f"{emergency_text()} {SEE_SOON_REMINDER}"
+
+
+#: Points to the see-soon signs without listing them (the list is on the safety page).
+SEE_SOON_REMINDER = "Other signs mean you should see a GP or physio within days: the safety page lists them."
+
+
 def pain_rule_html() -> str:
     return block_html(pain_rule_block())
 

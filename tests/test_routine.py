@@ -339,3 +339,14 @@ def test_wording_has_no_one_times_and_no_phantom_core_work():
 def test_plan_records_the_screen_it_came_from():
     p = real_plan()
     assert p.screen is not None and p.screen.clear
+
+
+def test_short_session_note_says_why_when_only_one_exercise_fits():
+    """Acute, with bending forward and arching back both hurting: the library leaves one exercise, so the note
+    must not promise '3 to 6 exercises' and must say the plan is smaller because few exercises fit."""
+    p = real_plan(phase="acute", aggravated_by=("bending-forward", "arching-back"))
+    sizes = {len(s.items) for s in p.weeks[0].sessions}
+    assert max(sizes) < routine.MIN_ITEMS
+    note = next(n for n in p.notes if "less than the 15 you have" in n)
+    assert "keeps sessions to" not in note
+    assert f"only {max(sizes)} exercise" in note and "fit" in note

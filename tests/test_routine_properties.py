@@ -243,3 +243,22 @@ def test_course_library_strength_work_progresses_every_week_until_full(profile, 
                 before = seen[ex_id][1]
                 assert dose != before or before == full, (ex_id, before, dose)
             seen[ex_id] = (week.number, dose)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(profiles, library_names)
+def test_the_session_size_note_matches_the_sessions(profile, lib):
+    """Whatever the note about short sessions says about session size is true of the plan's first week."""
+    plan = plan_for(profile, lib, n_weeks=1)
+    sizes = [len(s.items) for s in plan.weeks[0].sessions]   # an empty session counts as 0
+    for note in plan.notes:
+        if "you have:" not in note:
+            continue
+        assert any(sizes)
+        if "keeps sessions to" in note:   # the default size, claimed only when every session holds it
+            assert all(routine.MIN_ITEMS <= n <= routine.MAX_ITEMS for n in sizes), (note, sizes)
+            stated = note.split("yours have ")[1].split(")")[0]
+            assert stated == (str(min(sizes)) if min(sizes) == max(sizes) else f"{min(sizes)} to {max(sizes)}")
+        else:                             # a smaller plan says why
+            assert min(sizes) < routine.MIN_ITEMS, (note, sizes)
+            assert "fit your answers" in note or "fits your answers" in note

@@ -154,3 +154,131 @@ def test_links_open_the_book_page_or_its_source_never_a_missing_path(monkeypatch
     root = w.REPO_ROOT
     for target in ("phases.md", "exercise-library.md"):
         assert (root / "book" / target).is_file()
+
+
+def test_long_lasting_high_pain_suggestion_gives_the_low_dose_plan(app):
+    """Chronic (over 12 weeks) and pain 8 today: the suggestion says "low dose", and applying it must build the
+    low-dose plan (fewer first-week repetitions, the low-dose rule on each dosed item), not the normal one."""
+    answer_all(app)
+    app.weeks_since.value, app.pain_today.value, app.settling.value = 20, 8, True
+    assert "low dose" in app.suggestion.value
+    app.use_suggestion.click()
+    assert app.low_dose.value is True and app.plan.profile.low_dose is True
+    assert app.plan.profile.phase == "recovering"
+    dosed = [i for s in app.plan.weeks[0].sessions for i in s.items if i.reps is not None]
+    assert dosed and all(i.reps <= routine.LOW_START_REPS for i in dosed)
+    assert all("low-dose-start" in i.rules for i in dosed)
+    normal = routine.build_plan(routine.Profile(**{**app.plan.profile.__dict__, "low_dose": False}),
+                                safety.all_no(), start=START)
+    assert normal.weeks != app.plan.weeks                     # the low dose really changes the plan
+    assert app.low_dose in app.profile_box.children            # the learner sees (and can change) it
+    # a later suggestion without a low dose turns it off again
+    app.weeks_since.value, app.pain_today.value = 20, 2
+    app.use_suggestion.click()
+    assert app.plan.profile.low_dose is False and app.plan.profile.phase == "maintenance"
+
+
+def test_low_dose_shows_in_the_handout_summary():
+    from backcourse.routine.handout import profile_summary
+    low = dict(profile_summary(routine.Profile(low_dose=True)))["Phase"]
+    assert "low dose" in low and "low dose" not in dict(profile_summary(routine.Profile()))["Phase"]
+
+
+# --- the notebook's weekly check-in -------------------------------------------------------------------------
+
+from datetime import timedelta  # noqa: E402
+
+from backcourse.diary import goals as goal_store  # noqa: E402
+from backcourse.diary import store as diary_store  # noqa: E402
+from backcourse.routine import checkin  # noqa: E402
+from backcourse.routine import widgets as routine_widgets  # noqa: E402
+
+
+def _learner(tmp_path, monkeypatch):
+    """A learner's own data folder (the diary's default place points here), the book's sample switch off."""
+    monkeypatch.delenv(routine_widgets.BOOK_ENV, raising=False)
+    diary = tmp_path / "data" / "pain-diary.csv"
+    monkeypatch.setenv(diary_store.PATH_ENV, str(diary))
+    return diary
+
+
+def _week_done(plan, week, pain=3):
+    """Two calm weeks, then every session and walk of ``week`` done at ``pain``."""
+    w = plan.weeks[week - 1]
+    first = w.days[0].date
+    out = [diary_store.Entry(first - timedelta(days=n), pain) for n in range(14, 0, -1)]
+    for d in w.days:
+        out.append(diary_store.Entry(d.date, pain, exercises=tuple(i.exercise_id for i in d.session.items)
+                                     if d.session else (), minutes_walked=d.aerobic.minutes if d.aerobic else None))
+    return out
+
+
+def test_sample_check_in_writes_nothing_into_the_learners_folder_or_the_repository(tmp_path, monkeypatch):
+    real = tmp_path / "real-data" / "pain-diary.csv"
+    monkeypatch.setenv(diary_store.PATH_ENV, str(real))          # where the learner's data would go
+    before = {p for p in routine_widgets.REPO_ROOT.rglob("routine-plan*.json")}
+    result = routine_widgets.weekly_check_in()                   # BACKCOURSE_DIARY_SAMPLE=1 (book, tests)
+    assert result.sample and result.week == routine_widgets.SAMPLE_WEEK
+    assert not real.parent.exists()
+    assert {p for p in routine_widgets.REPO_ROOT.rglob("routine-plan*.json")} == before
+    # next week's plan is saved beside the (practice) diary, where next week's check-in reads it
+    assert result.saved["plan"] == result.plan_file and result.plan_file.name == checkin.PLAN_FILE
+    assert checkin.load_plan(result.plan_file) == result.next_plan
+    assert result.next_plan.start == result.plan.start + timedelta(days=7)
+    assert {p.suffix for p in result.saved.values()} == {".json", ".html", ".md", ".ics", ".csv"}
+    assert all(p.parent == result.plan_file.parent for p in result.saved.values())
+    # the notebook's output names files, never the (random, personal) folder
+    assert str(result.plan_file.parent) not in result.html() and checkin.PLAN_FILE in result.html()
+    assert routine_widgets.diary_plan_file().parent != real.parent
+
+
+def test_learners_check_in_saves_next_weeks_plan_beside_the_diary_and_reads_it_next_week(tmp_path, monkeypatch):
+    diary = _learner(tmp_path, monkeypatch)
+    plan = routine.build_plan(routine.Profile(phase="recovering"), safety.all_no(), start=START)
+    plan_file = checkin.plan_path(diary)
+    checkin.save_plan(plan, plan_file)
+    diary_store.write_diary(diary, _week_done(plan, 1), today=date(2030, 1, 1))
+    out = tmp_path / "handouts"
+    first = routine_widgets.weekly_check_in(today=START + timedelta(days=8), folder=out)
+    assert not first.sample and first.week == 1
+    assert any(d.action == checkin.PROGRESS for d in first.result.decisions)
+    saved = checkin.load_plan(plan_file)
+    assert saved == first.next_plan and saved.start == START + timedelta(days=7)
+    assert sorted(p.suffix for p in out.iterdir()) == [".csv", ".html", ".ics", ".md"]
+    # running the cell again the same week changes nothing: next week's plan has not had a week yet
+    again = routine_widgets.weekly_check_in(today=START + timedelta(days=9), folder=out)
+    assert again.result is None and not again.saved and checkin.load_plan(plan_file) == saved
+    # a week later the check-in starts from the saved plan
+    diary_store.write_diary(diary, _week_done(saved, 1), today=date(2030, 1, 1))
+    later = routine_widgets.weekly_check_in(today=START + timedelta(days=15), folder=out)
+    assert later.plan == saved and later.week == 1
+    # a learner's own check-in is never written into the notebook: its saved text is a fixed sentence
+    shown = later.show()
+    assert repr(shown) == routine_widgets.PRIVATE_CHECKIN
+    bundle = shown._repr_mimebundle_()
+    data = bundle[0] if isinstance(bundle, tuple) else bundle
+    assert data["text/plain"] == routine_widgets.PRIVATE_CHECKIN
+
+
+def test_learners_check_in_reads_the_activity_goals(tmp_path, monkeypatch):
+    """A goal score that fell by 2 or more holds every step up (the diary's goals file beside the diary)."""
+    diary = _learner(tmp_path, monkeypatch)
+    plan = routine.build_plan(routine.Profile(phase="recovering"), safety.all_no(), start=START)
+    checkin.save_plan(plan, checkin.plan_path(diary))
+    diary_store.write_diary(diary, _week_done(plan, 1), today=date(2030, 1, 1))
+    goal_store.write_goals(goal_store.goals_path_for(diary), [
+        goal_store.Rating(START - timedelta(days=1), "Carry the shopping", 6),
+        goal_store.Rating(START + timedelta(days=6), "Carry the shopping", 3)], today=date(2030, 1, 1))
+    result = routine_widgets.weekly_check_in(today=START + timedelta(days=8), folder=tmp_path / "out")
+    assert all(d.action != checkin.PROGRESS for d in result.result.decisions)
+    assert any("Carry the shopping" in n for n in result.result.notes)
+
+
+def test_without_a_saved_plan_the_learner_sees_the_sample_and_nothing_is_written_beside_their_diary(
+        tmp_path, monkeypatch):
+    diary = _learner(tmp_path, monkeypatch)
+    diary_store.write_diary(diary, [diary_store.Entry(START, 3)], today=date(2030, 1, 1))
+    result = routine_widgets.weekly_check_in(today=START + timedelta(days=8), folder=tmp_path / "out")
+    assert result.sample and "no saved plan yet" in result.html()
+    assert sorted(p.name for p in diary.parent.iterdir() if not p.name.endswith(".lock")) == [diary.name]
+    assert not (tmp_path / "out").exists()

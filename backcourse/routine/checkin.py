@@ -2,7 +2,9 @@
 
 Why a pure function: the notebook, the tests and a browser all call :func:`check_in` with the same plan and
 diary entries and get the same decisions; nothing here reads the clock, the screen or a file. Saving and
-loading the plan (:func:`save_plan`, :func:`load_plan`) are separate and go through :mod:`backcourse.files`.
+loading the plan (:func:`save_plan`, :func:`load_plan`) are separate and go through :mod:`backcourse.files`,
+with the diary's guarantees: atomic, one writer at a time (a lock file beside the plan), and a plan file that
+does not parse is never replaced.
 
 The diary is read through its entries' attributes only (``date``, ``pain``, ``minutes_walked``,
 ``exercises``, ``tags``, ``flare_up``: :class:`backcourse.diary.store.Entry`), so this module imports nothing
@@ -17,10 +19,16 @@ How one week is read (all rules are in :data:`backcourse.routine.engine.RULES`):
 * **Flare-up**: an entry marked as a flare-up, or :data:`FLARE_DAYS` days at least :data:`FLARE_POINTS`
   above the usual level (the diary's flare-up day rule, on several days). A flare-up steps every dose back one level and repeats the warning-sign
   reminder (rule ``flare-up``); nothing progresses.
-* **Per exercise**: done on at least half of its planned days and no next-day rise -> one planned step up;
-  a next-day rise after it -> one step back; otherwise hold. At most one step a week.
-* **Walking**: the planned minutes walked on the planned days -> the next step of the walking build; fewer
-  -> hold; a rise or a flare-up -> one step back.
+* **The week is judged as a whole** (the issue's rule: "never raises a dose after a week whose next-day pain
+  rose past the rule"): if pain rose the day after *any* session done that week, nothing steps up, neither an
+  exercise nor walking.
+* **Per exercise**: a next-day rise after a session that included it -> one step back; a rise after another
+  session of the week -> hold; otherwise done on at least half of its planned days -> one planned step up,
+  else hold. At most one step a week.
+* **Walking** (and the learner's other planned aerobic activity): a day counts when the diary shows the planned
+  minutes walked, or the planned swim or ride ticked (the diary keeps no minutes for those), on *any* day of
+  the week, planned or not. As many such days as planned -> the next step of the walking build; fewer -> hold;
+  a rise after one of them or a flare-up -> one step back.
 * **No entries** that week -> everything holds, and the check-in says so.
 * **A warning sign** recorded in the diary (tag ``red-flag``) blocks the next plan.
 * **Re-assess** every 2 weeks when pain has settled, and every 4 weeks in any case.
@@ -31,6 +39,7 @@ from __future__ import annotations
 import json
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -54,6 +63,8 @@ SETTLED_PAIN = 3
 GOAL_DROP = 2
 #: File name of the saved plan, next to the diary.
 PLAN_FILE = "routine-plan.json"
+#: How long a save waits for another writer of the plan file (the diary's limit).
+LOCK_TIMEOUT_SECONDS = 30
 
 PROGRESS, HOLD, STEP_BACK = "progress", "hold", "step back"
 
@@ -178,6 +189,13 @@ def check_in(plan: Plan, diary: Iterable[Any], week: int,
         nxt = days.get(d + timedelta(days=1))
         return bool(nxt) and _max_pain(nxt) >= usual + PAIN_RISE
 
+    # Days with a session the diary shows was done (any of its exercises ticked), and those followed by a rise.
+    sessions_done = [d.date for d in w.days if d.session and any(
+        i.exercise_id in tuple(e.exercises) for e in days.get(d.date, ()) for i in d.session.items)]
+    rose_days = [d for d in sessions_done if rose_after(d)]
+    week_rose = (f"your pain the day after the session on {rose_days[0]:%a %d %b} was clearly worse than your "
+                 f"usual {usual:g}, so nothing steps up this week.") if rose_days else None
+
     goal_drop = False
     notes: list[str] = []
     if goals:
@@ -196,7 +214,7 @@ def check_in(plan: Plan, diary: Iterable[Any], week: int,
     nxt: dict[str, DoseNow] = {}
     if flare:
         notes.insert(0, "Flare-up this week: for the next few days keep moving at a lower dose, use heat and "
-                        "short walks, then build back up. " + safety.CLEAR_MESSAGE.split(". ", 1)[-1])
+                        "short walks, then build back up. " + safety.reminder_text())
     for ex_id, dose in now.items():
         ex = library.get(ex_id) if ex_id in library.exercises else None
         name = names[ex_id][0]
@@ -212,6 +230,10 @@ def check_in(plan: Plan, diary: Iterable[Any], week: int,
             decisions.append(Decision(ex_id, name, STEP_BACK if new != dose else HOLD, words(ex_id, dose),
                                       words(ex_id, new), "reps-by-pain",
                                       f"your pain the day after was clearly worse than your usual {usual:g}."))
+        elif week_rose:
+            new = dose
+            decisions.append(Decision(ex_id, name, HOLD, words(ex_id, dose), words(ex_id, new), "reps-by-pain",
+                                      week_rose))
         elif 2 * len(done_days) >= len(planned[ex_id]) and not goal_drop:
             step = engine.next_dose(ex, dose, low) if ex else None
             if step is None:
@@ -222,40 +244,70 @@ def check_in(plan: Plan, diary: Iterable[Any], week: int,
                 new = step
                 decisions.append(Decision(
                     ex_id, name, PROGRESS, words(ex_id, dose), words(ex_id, new), "check-in",
-                    f"you did it on {len(done_days)} of {len(planned[ex_id])} planned days and your pain the next "
+                    f"you did it on {len(done_days)} of {_planned_days(len(planned[ex_id]))} and your pain the next "
                     "day was no worse."))
         else:
             new = dose
             why = ("an activity score fell this week." if goal_drop else
-                   f"you did it on {len(done_days)} of {len(planned[ex_id])} planned days; step up after a "
+                   f"you did it on {len(done_days)} of {_planned_days(len(planned[ex_id]))}; step up after a "
                    "fuller week.")
             decisions.append(Decision(ex_id, name, HOLD, words(ex_id, dose), words(ex_id, new), "check-in", why))
         nxt[ex_id] = new
 
     walk_next = walking
     if walking is not None:
-        walk_days = [d.date for d in w.days if d.aerobic]
-        walked = [d for d in walk_days
-                  if sum(e.minutes_walked or 0 for e in days.get(d, ())) >= walking.minutes]
+        planned_ids = {d.aerobic.exercise_id: d.aerobic for d in w.days if d.aerobic}
+        other_ids = {i for i, a in planned_ids.items() if a.activity != "walking"}
+        walk_ids = {i for i, a in planned_ids.items() if a.activity == "walking"} | {"walking"}
+
+        def active(d: date) -> bool:
+            """A day of the week (planned or not) with the planned aerobic dose done."""
+            day_entries = days.get(d, ())
+            if sum(e.minutes_walked or 0 for e in day_entries) >= walking.minutes:
+                return True
+            ticked = {x for e in day_entries for x in tuple(e.exercises)}
+            if ticked & other_ids:      # the diary records no minutes for a swim or a ride: ticked = done
+                return True
+            return bool(ticked & walk_ids) and all(e.minutes_walked is None for e in day_entries)
+
+        walked = [first + timedelta(days=i) for i in range(7) if active(first + timedelta(days=i))]
         rose = any(rose_after(d) for d in walked)
+        names = sorted({a.name for a in planned_ids.values()}, key=lambda n: (n == "Walking", n))
+        label = " and ".join([names[0], *(n.lower() for n in names[1:])]) if names else "Walking"
+        verbs = {"swimming": "swam", "cycling": "cycled"}
+        others = sorted({planned_ids[i].activity for i in other_ids})
+        did = " or ".join(["walked", *(verbs.get(a, f"did your {a}") for a in others)])
         plan_words = f"{walking.minutes} min on {engine._days(walking.days)}"
         if flare or rose:
             walk_next = AerobicWeek(max(engine.MIN_WALK_MINUTES, walking.minutes - engine.WALK_STEP_MINUTES),
                                     max(1, walking.days - engine.WALK_STEP_DAYS))
             action, rule = STEP_BACK, "flare-up" if flare else "walk-build"
-            why = "a flare-up this week." if flare else "your pain was clearly worse the day after a walk."
+            why = ("a flare-up this week." if flare else
+                   f"your pain was clearly worse the day after you {did} on {_rose_day(walked, rose_after)}.")
+        elif week_rose:
+            action, rule, why = HOLD, "reps-by-pain", week_rose
         elif len(walked) >= walking.days and not goal_drop:
             build = engine.aerobic_build(walking.minutes, walking.days, 2)[1]
             walk_next, action, rule = build, PROGRESS if build != walking else HOLD, "walk-build"
-            why = f"you walked as planned on {engine._days(len(walked))}."
+            why = f"you {did} as planned on {engine._days(len(walked))}."
         else:
             action, rule = HOLD, "walk-build"
-            why = f"you walked as planned on {len(walked)} of {engine._days(walking.days)}; step up after a fuller week."
-        decisions.append(Decision("walking", "Walking", action, plan_words,
+            why = (f"you {did} as planned on {len(walked)} of {engine._days(walking.days)}; step up after a "
+                   "fuller week.")
+        decisions.append(Decision("walking", label, action, plan_words,
                                   f"{walk_next.minutes} min on {engine._days(walk_next.days)}", rule, why))
 
     reassess = _reassess(plan, entries, week, flare)
     return CheckIn(week, tuple(decisions), tuple(notes), nxt, walk_next, flare_up=flare, reassess=reassess)
+
+
+def _planned_days(n: int) -> str:
+    return "1 planned day" if n == 1 else f"{n} planned days"
+
+
+def _rose_day(active_days: Sequence[date], rose_after) -> str:
+    """The first active day followed by a rise, in words."""
+    return f"{next(d for d in active_days if rose_after(d)):%a %d %b}"
 
 
 def _reassess(plan: Plan, entries: Sequence[Any], week: int, flare: bool) -> str | None:
@@ -328,20 +380,70 @@ def plan_to_json(plan: Plan) -> str:
     return json.dumps(data, indent=1) + "\n"
 
 
+class PlanBusyError(CheckInError):
+    """Another notebook or program held the plan file's lock for too long; nothing was saved."""
+
+
+@contextmanager
+def _locked(path: Path):
+    """The diary's lock discipline for the plan file: one writer at a time (``routine-plan.json.lock``).
+
+    ``filelock`` is imported here, not at the top, so the check-in itself stays standard-library only (it
+    also runs in the browser, where nothing is saved).
+    """
+    from filelock import FileLock, Timeout  # noqa: PLC0415
+
+    target = files.target_of(path)   # one lock per real file, whichever link it is reached through
+    target.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(target.with_name(target.name + ".lock")), timeout=LOCK_TIMEOUT_SECONDS,
+                    poll_interval=0.01)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise PlanBusyError(f"another notebook or program is writing {path} (its lock is held for over "
+                            f"{LOCK_TIMEOUT_SECONDS} s); nothing was saved, try again") from None
+    try:
+        for stale in files.temp_files_of(target):   # left by a writer that was killed; ours to remove now
+            stale.unlink(missing_ok=True)
+        yield
+    finally:
+        lock.release()
+
+
+def _read_saved(path: Path) -> dict:
+    """The saved plan's data, or CheckInError naming the file, the problem and what to do."""
+    fix = ("The file was not changed. Move it away (or fix it in a text editor) and save the plan again from "
+           "the builder.")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise CheckInError(f"{path} is not a saved plan that can be read ({exc}). {fix}") from exc
+    if not isinstance(data, dict) or data.get("kind") != "backcourse routine plan":
+        raise CheckInError(f"{path} is not a saved routine plan. {fix}")
+    missing = [k for k in ("profile", "start", "weeks", "screen") if k not in data]
+    if missing or not isinstance(data["weeks"], list) or not data["weeks"]:
+        raise CheckInError(f"{path}: the saved plan has no {', '.join(missing) or 'weeks'}. {fix}")
+    return data
+
+
 def save_plan(plan: Plan, path: Path | str, overwrite: bool = False) -> Path:
-    """Write the plan atomically; an existing file is replaced only with ``overwrite=True``."""
-    return files.write_new(path, plan_to_json(plan), overwrite=overwrite)
+    """Write the plan atomically, under a lock beside it; an existing file is replaced only with
+    ``overwrite=True``, and never when it is not a plan this module can read (it may be someone's only copy)."""
+    text = plan_to_json(plan)
+    path = Path(path).expanduser()
+    files.refuse_existing(path, overwrite)
+    with _locked(path):
+        if path.exists():
+            files.refuse_existing(path, overwrite)   # made by another writer while we waited for the lock
+            files.check_writable(files.target_of(path))
+            _read_saved(files.target_of(path))
+        return files.write_new(path, text, overwrite=overwrite)
 
 
 def load_plan(path: Path | str) -> Plan:
     """Read a saved plan and rebuild it; the first week's doses are the saved ones."""
     path = Path(path).expanduser()
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise CheckInError(f"{path}: not a saved plan ({exc}); the file was not changed") from exc
-    if not isinstance(data, dict) or data.get("kind") != "backcourse routine plan":
-        raise CheckInError(f"{path}: not a saved routine plan; the file was not changed")
+    data = _read_saved(path)
     screen = data.get("screen") or {}
     if screen.get("status") != safety.CLEAR:
         raise CheckInError(f"{path}: screen {screen.get('status')!r}: a plan needs a passed safety screen")

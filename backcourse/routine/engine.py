@@ -30,10 +30,13 @@ How a plan is made (:func:`build_plan`):
    :data:`WALK_STEP_MINUTES` a bout and :data:`WALK_STEP_DAYS` a week toward about 30 minutes, 5 days a week
    (``walk-build``). Walks are planned on their own days and are extra to the session minutes.
 
-Phase suggestion (:func:`suggest_phase`): the time since the pain started gives the phase (ACP 2017: acute
-under 4 weeks, subacute 4 to 12, chronic over 12), then high pain today (:data:`HIGH_PAIN` or more) means the
-acute (gentlest) plan, and pain that is not settling keeps the plan one phase gentler. The pain threshold is
-a practical choice of the course, not a number from a study.
+Phase suggestion (:func:`suggest_phase`): how long the pain has lasted gives the phase (ACP 2017: acute
+under 4 weeks -> acute, subacute 4 to 12 -> recovering, chronic over 12 -> maintenance). How irritable it is
+today sets the dose, not the kind of plan: after 4 weeks, high pain today (:data:`HIGH_PAIN` or more) or pain
+that is not settling gives the recovering plan *at a low dose* (``low_dose``, rule ``low-dose-start``):
+strength work and walking stay, rising by a planned step each week (graded activity). Pain under 4 weeks old
+stays acute whatever its level. The pain threshold is a practical choice of the course, not a number from a
+study.
 """
 
 from __future__ import annotations
@@ -308,8 +311,8 @@ def suggest_phase(weeks_since_onset: float, pain_today: int, settling: bool) -> 
     """Suggest a phase from how long the pain has lasted, how bad it is today and whether it is settling.
 
     Duration first (ACP 2017: acute under 4 weeks, subacute 4-12, chronic over 12 -> acute, recovering,
-    maintenance); then pain of :data:`HIGH_PAIN` or more today suggests the gentlest (acute) plan, and pain
-    that is not settling keeps the plan one phase gentler. Only a suggestion: the learner chooses.
+    maintenance); then, after 4 weeks, pain of :data:`HIGH_PAIN` or more today or pain that is not settling
+    gives the recovering plan at a low dose (``low_dose=True``). Only a suggestion: the learner chooses.
     """
     if isinstance(weeks_since_onset, bool) or not isinstance(weeks_since_onset, (int, float)) \
             or not 0 <= weeks_since_onset <= 520:
@@ -948,6 +951,36 @@ def _aerobic_days(aw: AerobicWeek, profile: Profile, preferred, walking, week_no
 # --- The plan -------------------------------------------------------------------------------------------------
 
 
+def _count(n: int) -> str:
+    return f"{n} exercise" if n == 1 else f"{n} exercises"
+
+
+def _short_session_note(session: Session, week_sessions: Sequence[Session], profile: Profile, fitting: int) -> str:
+    """Why a session is shorter than the minutes given, true for what the plan holds (rule ``session-size``).
+
+    ``fitting`` is how many exercises of the library fit the learner's answers. Three reasons, in order: the
+    library has fewer than :data:`MIN_ITEMS` that fit; the week's sessions share those few, each done on at
+    most its library days a week; or the plan keeps to a short list (:data:`MIN_ITEMS` to :data:`MAX_ITEMS`).
+    """
+    size = len(session.items)
+    head = (f"Your sessions take about {round(session.minutes)} minutes, less than the "
+            f"{profile.minutes_per_session} you have")
+    walk = "Use the spare time for a longer walk."
+    if size < MIN_ITEMS and fitting < MIN_ITEMS:
+        return (f"{head}: only {_count(fitting)} in the library {'fits' if fitting == 1 else 'fit'} your "
+                f"answers (your phase, the movements you said make pain worse, your equipment), so a session "
+                f"has {_count(size)}, fewer than the usual {MIN_ITEMS} to {MAX_ITEMS}. {walk}")
+    if size < MIN_ITEMS or any(len(x.items) < MIN_ITEMS for x in week_sessions):
+        return (f"{head}: {_count(fitting)} in the library fit your answers, and each is done on at most the "
+                f"days a week the library advises, so some sessions have fewer than the usual {MIN_ITEMS} to "
+                f"{MAX_ITEMS} exercises. {walk}")
+    sizes = sorted({len(x.items) for x in week_sessions if x.items})
+    have = str(sizes[0]) if len(sizes) == 1 else f"{sizes[0]} to {sizes[-1]}"
+    return (f"{head}: the plan keeps sessions to a short list you can keep doing ({MIN_ITEMS} to {MAX_ITEMS} "
+            f"exercises; yours have {have}). {walk}")
+
+
+
 def build_plan(profile: Profile, answers: Mapping[str, bool | None], clinician_cleared: bool = False, *,
                start: date, weeks: int = 6, library=None,
                doses: Mapping[str, DoseNow] | None = None) -> Plan | Blocked:
@@ -1001,7 +1034,6 @@ def build_plan(profile: Profile, answers: Mapping[str, bool | None], clinician_c
 
     out_weeks = []
     made: dict[tuple, PlanItem] = {}   # the same exercise, dose and partner gives the same (frozen) item
-    short_note = False
     for w in range(weeks):
         week_no = w + 1
         seconds = {i: dose_seconds(library.exercises[i], d) for i, d in dose.items()}
@@ -1017,14 +1049,12 @@ def build_plan(profile: Profile, answers: Mapping[str, bool | None], clinician_c
                     made[key] = _item(ex, profile, dose[ex.id], kind, pid, pname, front, replaced.get(ex.id))
                 items.append(made[key])
             sessions[day_index] = Session(week_no, s + 1, tuple(items), profile.minutes_per_session * 60)
-            if w == 0 and not short_note and items:
-                spare = profile.minutes_per_session * 60 - sessions[day_index].seconds
-                if spare >= 5 * 60 and len(items) >= MAX_ITEMS - 1 or spare >= 10 * 60:
-                    short_note = True
-                    notes.append(
-                        f"Your sessions take about {round(sessions[day_index].minutes)} minutes, less than the "
-                        f"{profile.minutes_per_session} you have: the plan keeps sessions to {MIN_ITEMS} to "
-                        f"{MAX_ITEMS} exercises that fit your answers. Use the spare time for a longer walk.")
+        if w == 0:
+            for sess in sessions.values():
+                spare = profile.minutes_per_session * 60 - sess.seconds
+                if sess.items and (spare >= 5 * 60 and len(sess.items) >= MAX_ITEMS - 1 or spare >= 10 * 60):
+                    notes.append(_short_session_note(sess, list(sessions.values()), profile, len(roles)))
+                    break
         aw = build[w] if build else None
         walks = _aerobic_days(aw, profile, preferred, walking, week_no) if aw is not None else {}
         days = tuple(

@@ -138,7 +138,8 @@ def profile_summary(profile: routine.Profile) -> list[tuple[str, str]]:
     worse = ", ".join(routine.AGGRAVATOR_LABELS[a].lower() for a in profile.aggravated_by) or "nothing in particular"
     kit = ", ".join(routine.EQUIPMENT_LABELS[e].lower() for e in profile.equipment if e != "none") or "nothing"
     return [
-        ("Phase", routine.PHASE_LABELS[profile.phase]),
+        ("Phase", routine.PHASE_LABELS[profile.phase]
+         + (", at a low dose that rises by a planned step each week" if profile.low_dose else "")),
         ("Makes pain worse", worse),
         ("Equipment", kit),
         ("Session", f"{profile.minutes_per_session} minutes, {profile.sessions_per_week} times a week"),

@@ -107,10 +107,14 @@ class RoutineApp:
         self.pain_today = widgets.IntSlider(value=3, min=0, max=10, description="Pain today (0-10)", style=_STYLE)
         self.settling = widgets.Checkbox(value=True, description="My pain is settling", indent=False)
         self.suggestion = widgets.HTML()
-        self.use_suggestion = widgets.Button(description="Use this phase", icon="check")
+        self.use_suggestion = widgets.Button(description="Use this suggestion", icon="check")
         self.phase = widgets.ToggleButtons(
             options=[(PHASE_BUTTONS[p], p) for p in routine.PHASES], value=profile.phase,
             tooltips=[routine.PHASE_LABELS[p] for p in routine.PHASES], description="Phase", style=_STYLE)
+        # Long-lasting pain that is high (or not settling) today: the same kind of plan at a low dose
+        # (rule low-dose-start); the suggestion sets it, the learner can change it.
+        self.low_dose = widgets.Checkbox(value=profile.low_dose, indent=False, layout=_WIDE,
+                                         description=f"Start at a low dose ({routine.RULES['low-dose-start'].title})")
         self.aggravators = {a: widgets.Checkbox(value=a in profile.aggravated_by, description=label, indent=False)
                             for a, label in routine.AGGRAVATOR_LABELS.items()}
         self.equipment = {e: widgets.Checkbox(value=e in profile.equipment, description=label, indent=False)
@@ -134,7 +138,7 @@ class RoutineApp:
             widgets.HTML("<h3>2. About you</h3>"),
             widgets.HBox([self.weeks_since, self.pain_today, self.settling]),
             widgets.HBox([self.suggestion, self.use_suggestion]),
-            self.phase,
+            self.phase, self.low_dose,
             widgets.HTML("<strong>What makes your pain worse?</strong> (tick none for nothing in particular)"),
             widgets.HBox(list(self.aggravators.values())),
             widgets.HTML("<strong>What do you have at hand?</strong>"),
@@ -172,7 +176,7 @@ class RoutineApp:
                                   widgets.HTML("<h4>Your exercises</h4>"), self.gallery, self.save_box])
         self.view.add_class("routine-app")
 
-        controls = [*self.questions.values(), self.cleared, self.phase, *self.aggravators.values(),
+        controls = [*self.questions.values(), self.cleared, self.phase, self.low_dose, *self.aggravators.values(),
                     *self.equipment.values(), self.minutes, self.sessions, self.aerobic, self.aerobic_minutes,
                     self.aerobic_days, self.start, self.weeks, self.week]
         for control in controls:
@@ -200,6 +204,7 @@ class RoutineApp:
             aerobic=self.aerobic.value,
             aerobic_minutes_now=self.aerobic_minutes.value,
             aerobic_days_now=self.aerobic_days.value,
+            low_dose=self.low_dose.value,
         )
 
     # --- reacting ----------------------------------------------------------------------------------------------
@@ -214,12 +219,22 @@ class RoutineApp:
             self.suggestion.value = f"<em>{exc}</em>"
             self._suggested = None
             return
-        self._suggested = s.phase
+        self._suggested = s
         self.suggestion.value = book_links(f'{s.reason} <a href="{routine.RULES_URL}">How this works</a>')
 
     def _use_suggestion(self, _button=None) -> None:
-        if self._suggested:
-            self.phase.value = self._suggested
+        """Apply the suggestion: its phase and whether it starts at a low dose (one redraw)."""
+        s = self._suggested
+        if s is None:
+            return
+        for control in (self.phase, self.low_dose):
+            control.unobserve(self._changed, names="value")
+        try:
+            self.phase.value, self.low_dose.value = s.phase, s.low_dose
+        finally:
+            for control in (self.phase, self.low_dose):
+                control.observe(self._changed, names="value")
+        self.redraw()
 
     def redraw(self) -> None:
         """Build the plan from the controls and show it (or the safety block, or what is wrong)."""
@@ -297,3 +312,132 @@ class RoutineApp:
         data = bundle[0] if isinstance(bundle, tuple) else bundle
         data["text/plain"] = "Build-your-routine app (run this notebook to use the controls)"
         return bundle
+
+
+# --- The notebook's weekly check-in ---------------------------------------------------------------------------
+
+#: The book's worked check-in: a plan made for the made-up sample diary, starting on its first Monday.
+SAMPLE_PROFILE = Profile(phase="acute", equipment=("mat",), minutes_per_session=10, sessions_per_week=3)
+SAMPLE_WEEK = 1
+#: What a saved notebook keeps of a learner's own check-in: this sentence only, never their diary or plan.
+PRIVATE_CHECKIN = "Your weekly check-in: shown while the notebook runs, never saved in the notebook file."
+
+
+def diary_plan_file(use_sample: bool | None = None, path: str | Path | None = None) -> Path:
+    """Where the plan is kept for the weekly check-in: beside the diary the diary notebook uses.
+
+    With the made-up sample (``BACKCOURSE_DIARY_SAMPLE=1``: the book build and the tests) that is the diary's
+    throwaway practice folder, so nothing is written into the learner's data folder or the repository.
+    """
+    from backcourse.diary.widgets import open_diary
+    from backcourse.routine.checkin import plan_path
+
+    return plan_path(open_diary(use_sample, path).diary.path)
+
+
+def _private_html(text: str):
+    """An HTML widget whose saved form (its plain text) is a fixed sentence: a learner's check-in stays out of
+    the notebook file."""
+    cls = type("PrivateCheckIn", (widgets.HTML,), {"__repr__": lambda self: PRIVATE_CHECKIN})
+    return cls(value=text)
+
+
+class WeeklyCheckIn:
+    """The check-in section of the builder notebook, end to end (the decisions are :func:`checkin.check_in`'s).
+
+    Which plan and diary: the learner's saved plan (beside the diary) and diary, with their activity goals;
+    otherwise (the made-up sample forced, or no saved plan yet) the made-up sample diary and a sample plan in a
+    throwaway practice folder. The check-in reads the last full plan week; next week's plan is saved as JSON
+    beside that diary (replacing the plan it came from, so next week's check-in starts from it), with its
+    handout, calendar and CSV. Nothing is saved before a plan week has ended, or when the diary records a
+    warning sign.
+    """
+
+    def __init__(self, use_sample: bool | None = None, diary_path: str | Path | None = None,
+                 today: date | None = None, folder: str | Path = "~/back-routine"):
+        from backcourse.diary.widgets import open_diary
+        from backcourse.routine import checkin
+
+        self.plan = self.result = self.next_plan = None
+        self.week: int | None = None
+        self.saved: dict[str, Path] = {}
+        self.notes: list[str] = []
+        view = open_diary(use_sample, diary_path)
+        self.plan_file = checkin.plan_path(view.diary.path)
+        self.sample = view.practice
+        if not self.sample and not self.plan_file.exists():
+            self.notes.append("You have no saved plan yet: build one above and save it under 'Take it with you' "
+                              "(it is kept beside your diary). Until then, here is the made-up sample.")
+            view, self.sample = open_diary(True), True
+            self.plan_file = checkin.plan_path(view.diary.path)
+        if self.sample:
+            from backcourse.diary.sample import START
+
+            if not self.plan_file.exists():
+                sample_plan = routine.build_plan(SAMPLE_PROFILE, safety.all_no(), start=START)
+                checkin.save_plan(sample_plan, self.plan_file)
+            folder = self.plan_file.parent          # the practice folder, removed when the kernel ends
+        try:
+            self.plan = checkin.load_plan(self.plan_file)
+        except checkin.CheckInError as exc:
+            self.notes.append(str(exc))
+            return
+        if self.sample:
+            self.week = SAMPLE_WEEK
+        else:
+            done = ((today or date.today()) - self.plan.start).days // 7
+            if done < 1:
+                end = self.plan.start + timedelta(days=6)
+                self.notes.append(f"Your plan's first week ends on {end:%A %d %B}: come back after that for its "
+                                  "check-in.")
+                return
+            self.week = min(done, len(self.plan.weeks))
+        goals = view.diary.goals()
+        self.result = checkin.check_in(self.plan, view.diary.entries(), self.week, goals=goals)
+        self.next_plan = checkin.next_plan(self.plan, self.result)
+        if not isinstance(self.next_plan, routine.Plan):
+            return
+        checkin.save_plan(self.next_plan, self.plan_file, overwrite=True)
+        self.saved["plan"] = self.plan_file
+        name = f"my-back-routine-from-{self.next_plan.start:%Y-%m-%d}"
+        try:
+            self.saved.update(handout.write_exports(self.next_plan, Path(folder).expanduser(), name))
+        except FileExistsError:
+            self.notes.append(f"The handout, calendar and CSV named {name} were already saved, so they were kept.")
+
+    def html(self) -> str:
+        """What the learner reads: which diary, the check-in, and what was saved (file names, never paths)."""
+        parts = []
+        if self.sample:
+            parts.append(f"<p><strong>Made-up sample diary and sample plan</strong>, week {self.week}.</p>")
+        parts += [f"<p>{handout._esc(n)}</p>" for n in self.notes]
+        if self.result is not None:
+            parts.append(handout.checkin_html(self.result))
+        if self.saved:
+            names = ", ".join(sorted(p.name for p in self.saved.values()))
+            where = "the practice folder" if self.sample else "beside your diary and in your handout folder"
+            parts.append(f"<p>Saved next week's plan and its files ({handout._esc(names)}) in {where}. Next "
+                         "week's check-in starts from this plan.</p>")
+        return book_links("".join(parts))
+
+    def next_week_html(self) -> str:
+        """The first week of next week's plan (or the safety block, or nothing yet)."""
+        if self.next_plan is None:
+            return "<p>No new plan this time.</p>"
+        return book_links(handout.plan_html(self.next_plan, week=1))
+
+    def show(self, part: str = "check-in"):
+        """The check-in (or ``part="next week"``): ordinary output for the made-up sample; for a learner's own
+        diary a live widget that is never written into the notebook file."""
+        text = self.next_week_html() if part == "next week" else self.html()
+        if self.sample:
+            from IPython.display import HTML
+
+            return HTML(text)
+        return _private_html(text)
+
+
+def weekly_check_in(use_sample: bool | None = None, diary_path: str | Path | None = None,
+                    today: date | None = None, folder: str | Path = "~/back-routine") -> WeeklyCheckIn:
+    """Run this week's check-in for the notebook (see :class:`WeeklyCheckIn`)."""
+    return WeeklyCheckIn(use_sample, diary_path, today, folder)
