@@ -11,6 +11,7 @@ downloads and equals the engine's; no request goes to another host and the conso
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import subprocess
@@ -41,6 +42,11 @@ def sam_plan(answers=None, **changes):
     profile = engine.Profile(**{**SAM, "aggravated_by": tuple(SAM["aggravated_by"]),
                                 "equipment": tuple(SAM["equipment"]), **changes})
     return engine.build_plan(profile, answers or safety.all_no(), start=START, weeks=6)
+
+
+def notebook_html(plan) -> str:
+    """What the notebook's builder shows for a plan: the answers said back, the pain rule, then the plan."""
+    return handout.screen_html(plan) + handout.plan_html(plan)
 
 
 def form(answers=None, **changes) -> dict:
@@ -82,8 +88,25 @@ def test_packed_engine_runs_on_the_standard_library_alone_and_gives_the_notebook
     built, third_party = out.splitlines()
     result = json.loads(built)
     assert result["status"] == "plan"
-    assert result["html"] == handout.plan_html(sam_plan())
+    assert result["html"] == notebook_html(sam_plan())
     assert json.loads(third_party) == []
+
+
+def test_packed_engine_says_back_a_clearance_above_the_plan(engine_dir):
+    """A "yes" to a see-soon sign with a clinician's clearance gives a plan that says what was answered."""
+    sign = next(q for q in safety.red_flags() if q.level != safety.EMERGENCY)
+    given = form(safety.all_no() | {sign.id: True})
+    given["cleared"] = True
+    out = run_isolated(engine_dir, (
+        "from backcourse.routine import browser\n"
+        f"print(browser.build({json.dumps(json.dumps(given))}))\n"
+    ))
+    result = json.loads(out)
+    assert result["status"] == "plan"
+    said = result["html"].split('class="routine-plan"')[0]
+    assert "cleared you" in said and html.escape(sign.plain) in said
+    assert "No warning signs" not in result["html"]
+    assert safety.PAIN_RULE_TITLE in said
 
 
 def test_packed_engine_refuses_a_plan_for_an_emergency_sign(engine_dir):
@@ -277,7 +300,7 @@ def test_safe_profile_gives_the_notebooks_plan_and_the_ics_downloads(tab_factory
     fill(tab, safety.all_no())
     shown = press_build(tab)
     assert shown["status"] == "plan"
-    assert shown["html"] == same_dom(tab, handout.plan_html(sam_plan()))
+    assert shown["html"] == same_dom(tab, notebook_html(sam_plan()))
 
     with tab.expect_download(timeout=60_000) as info:
         tab.click('button[data-download="ics"]')
@@ -292,7 +315,7 @@ def test_safe_profile_gives_the_notebooks_plan_and_the_ics_downloads(tab_factory
     # A changed answer rebuilds the plan with the new answer.
     tab.fill('input[name="minutes_per_session"]', "25")
     tab.dispatch_event('input[name="minutes_per_session"]', "change")
-    expected = same_dom(tab, handout.plan_html(sam_plan(minutes_per_session=25)))
+    expected = same_dom(tab, notebook_html(sam_plan(minutes_per_session=25)))
     assert expected != shown["html"]
     tab.wait_for_function("(h) => document.querySelector('.live-result').innerHTML === h", arg=expected,
                           timeout=30_000)

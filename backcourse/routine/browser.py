@@ -86,8 +86,9 @@ def build(form_json: str) -> str:
     except (FormError, engine.ProfileError, safety.ScreenError) as err:
         _last.clear()
         return json.dumps({"status": "error", "message": str(err)})
-    status = "plan" if isinstance(plan, engine.Plan) else plan.status
-    return json.dumps({"status": status, "html": handout.plan_html(plan)})
+    if isinstance(plan, engine.Plan):  # said back first, as in the notebook: what was answered, and the pain rule
+        return json.dumps({"status": "plan", "html": handout.screen_html(plan) + handout.plan_html(plan)})
+    return json.dumps({"status": plan.status, "html": handout.plan_html(plan)})
 
 
 def export(form_json: str, kind: str):

@@ -247,6 +247,14 @@ def notes_html(plan: Plan, links: bool = True) -> str:
     return "".join(parts)
 
 
+def screen_html(plan: Plan) -> str:
+    """What the learner answered, said back above their plan (never a bare "no warning signs"), and the pain rule.
+
+    One function, so the notebook's builder and the book's live builder say the same.
+    """
+    return f'<p class="routine-screen">{_esc(safety.cleared_message(plan.screen))}</p>' + safety.pain_rule_html()
+
+
 def plan_html(plan: Plan | Blocked, links: bool = True, week: int | None = None) -> str:
     """The plan for the notebook: notes, then a table per week (week 1 open, the rest folded).
 

@@ -278,8 +278,7 @@ class RoutineApp:
         if isinstance(plan, Blocked):
             return handout.blocked_html(plan)
         # what the learner answered (issue 16), never a bare "no warning signs"; the plan came from this screen
-        return book_links(f'<p>{handout._esc(safety.cleared_message(plan.screen))}</p>' + safety.pain_rule_html()
-                          + handout.plan_html(plan, week=self.week.value))
+        return book_links(handout.screen_html(plan) + handout.plan_html(plan, week=self.week.value))
 
     def _save(self, _button=None) -> None:
         if not isinstance(self.plan, routine.Plan):
