@@ -295,16 +295,46 @@ RULE_IDS = ("safety-first", "acute-gentle", "recovering-core", "maintenance-bala
             "flare-up")
 
 
+#: A rule's term in the chapter: the {routine-rule} role, which shows the rule's title and anchors it by id.
+RULE_TERM = re.compile(r"^\{routine-rule\}`([\w-]+)`\n((?::[^\n]*\n)(?:  [^\n]*\n)*)", re.M)
+
+
 def rule_definitions() -> dict[str, str]:
     text = body("book/phases")
     assert "(routine-rules)=\n## How the routine builder chooses" in text
     section = h2_sections("book/phases")["How the routine builder chooses"]
-    found = re.findall(r"^`([\w-]+)`\n((?::[^\n]*\n)(?:  [^\n]*\n)*)", section, flags=re.M)
-    return {rule: definition for rule, definition in found}
+    return {rule: definition for rule, definition in RULE_TERM.findall(section)}
 
 
 def test_phases_chapter_explains_every_routine_rule_in_order():
     assert tuple(rule_definitions()) == RULE_IDS
+
+
+def test_rule_ids_are_never_shown_to_readers_as_code():
+    """Readers see a rule by the title their plan shows; the id is only the anchor (issue 16 audit)."""
+    section = h2_sections("book/phases")["How the routine builder chooses"]
+    shown = [rule for rule in RULE_IDS if f"`{rule}`" in section.replace(f"{{routine-rule}}`{rule}`", "")]
+    assert not shown, f"rule ids shown as code tags: {shown}"
+
+
+def test_routine_rule_role_shows_the_engines_title_with_a_stable_anchor():
+    from types import SimpleNamespace
+
+    from backcourse.book.sphinxext import routinerules
+
+    routine = pytest.importorskip("backcourse.routine.engine")
+    errors = []
+    inliner = SimpleNamespace(
+        document=SimpleNamespace(settings=SimpleNamespace()),
+        reporter=SimpleNamespace(error=lambda msg, line=None: errors.append(msg) or msg),
+        problematic=lambda raw, text, msg: ("problematic", raw))
+    for rule_id in RULE_IDS:
+        (node,), messages = routinerules.routine_rule_role("routine-rule", f"`{rule_id}`", rule_id, 1, inliner)
+        assert not messages
+        assert node.astext() == routine.RULES[rule_id].title != rule_id
+        assert node["ids"] == [f"rule-{rule_id}"]
+    (node,), messages = routinerules.routine_rule_role("routine-rule", "`no-such`", "no-such", 1, inliner)
+    assert messages and "no-such" in errors[0] and node == ("problematic", "`no-such`")
 
 
 def test_rule_explanations_cite_the_rules_sources():
