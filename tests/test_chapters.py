@@ -12,7 +12,7 @@ import yaml
 
 matplotlib.use("Agg")
 
-from backcourse import evidence  # noqa: E402
+from backcourse import evidence, safety  # noqa: E402
 from backcourse.book import figures
 from backcourse.book import pages
 from backcourse.book.readability import CHAPTER_LIMITS, prose_blocks, strip_front_matter  # noqa: E402
@@ -354,7 +354,9 @@ def test_phases_chapter_covers_heat_and_the_progression_rule():
     assert "qaseem2017" in sections["Heat or ice?"] and "superficial heat" in sections["Heat or ice?"]
     rule = sections["How many repetitions? The pain-guided rule"]
     assert f"about {evidence.REPS_RULE.start_reps} repetitions" in rule
-    assert "add 1 or 2" in rule and "go back" in rule and "stop" in rule
+    assert "add 1 or 2" in rule and "go back" in rule
+    # during exercise the section points to the one pain rule instead of a "stop" rule of its own
+    assert "pain rule" in rule and "{ref}`safety-stop`" in rule
 
 
 # --- Figures -------------------------------------------------------------------------------------------------------
@@ -451,6 +453,8 @@ def test_phases_and_rule_figures_use_the_cited_thresholds():
     assert "Qaseem" in timeline
     rule = texts(figures.progression_rule())
     assert f"about {evidence.REPS_RULE.start_reps} repetitions" in rule and "NHS inform" in rule
+    # the chart names the one pain rule by its title (backcourse.safety) and never restates it
+    assert safety.PAIN_RULE_TITLE in rule and "stop" not in rule.lower()
 
 
 def test_spine_diagram_labels_the_parts_the_chapter_names():
