@@ -706,6 +706,60 @@ def test_phase_names_are_one_set_everywhere():
     assert gentle_x == acute / 2 and recovering_x == (acute + chronic) / 2, "phase arrows must change at 4 and 12 weeks"
 
 
+#: A phase named by its data key where a reader reads it ("phases: acute, recovering", "the acute phase").
+PHASE_KEY_SHOWN = re.compile(r"\b(acute|maintenance) phase\b|(?-i:\bphases?: *(acute|recovering|maintenance)\b)"
+                             r"|(?-i:[>\"](Acute|Maintenance)[<\"])", re.I)
+
+
+def test_phase_key_pattern_catches_the_old_wordings():
+    for old in ("phases: acute, recovering, maintenance", "you are in the acute phase", "list the acute phase",
+                "<option>Maintenance</option>", '"_options_labels": ["Any phase", "Acute"'):
+        assert PHASE_KEY_SHOWN.search(old), old
+    assert not PHASE_KEY_SHOWN.search("Phase 1: Gentle (acute). In the recovering phase, acute back pain")
+
+
+def test_library_cards_index_and_explorer_use_the_phase_names():
+    """Library entries, the index, the explorer's cards and its phase menu name phases as the chapters do."""
+    from backcourse.book.sphinxext import library as libext
+    from backcourse.library import default_library
+    from backcourse.library.widgets import ExplorerApp, card_html
+
+    names = evidence.PHASE_NAMES
+    every = ", ".join(names[p] for p in ("acute", "recovering", "maintenance"))
+    library = default_library()
+    walking, deadlift = library.get("walking"), library.get("deadlift")
+    assert walking.phases == ["acute", "recovering", "maintenance"] and deadlift.phases == ["maintenance"]
+    assert f"phases: {every}" in card_html(walking) and f"phases: {names['maintenance']}" in card_html(deadlift)
+    assert f"phases: {every}" in libext.facts_line(walking)
+    index = "\n".join(libext.index_markdown(library))
+    assert f"  - {every}\n" in index
+    for text in (card_html(walking), libext.facts_line(walking), index):
+        assert not PHASE_KEY_SHOWN.search(text)
+    app = ExplorerApp(library)
+    assert [label for label, value in app.phase.options if value] == [names[p] for p in ("acute", "recovering",
+                                                                                          "maintenance")]
+
+
+def test_notebooks_and_reader_pages_never_name_a_phase_by_its_data_key():
+    import json
+
+    hits = []
+    for path in READER_PAGES:
+        hits += [f"{path.name}: {m.group(0)}" for m in PHASE_KEY_SHOWN.finditer(path.read_text(encoding="utf-8"))]
+    # Only the notebooks that other work owns are left out (build-your-routine, pain-diary: see issue 16 notes).
+    for name in ("exercise-explorer.ipynb", "how-to-use-notebooks.ipynb"):
+        nb = json.loads((ROOT / "notebooks" / name).read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            texts = ["".join(cell["source"])] if cell["cell_type"] == "markdown" else []
+            for out in cell.get("outputs", []):
+                html = out.get("data", {}).get("text/html", "")
+                texts.append(html if isinstance(html, str) else "".join(html))
+            hits += [f"{name}: {m.group(0)}" for t in texts for m in PHASE_KEY_SHOWN.finditer(t)]
+        state = json.dumps(nb["metadata"].get("widgets", {}))
+        hits += [f"{name} widget state: {m.group(0)}" for m in PHASE_KEY_SHOWN.finditer(state.replace('\\"', '"'))]
+    assert not hits, "\n".join(hits)
+
+
 # --- Issue 16: the new chapters ---------------------------------------------------------------------------------
 
 NEW_CHAPTERS = ("book/sciatica", "book/pain-relief", "book/living-with-back-pain")
