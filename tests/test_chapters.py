@@ -634,13 +634,41 @@ BANNED_PHRASES = {
     "weakest": "use the one sentence on exercise types ({{ exercise_types }})",
     "helps least": "stretching on its own did no better than no exercise (Owen 2020)",
     "mix stretching and strengthening": "Owen 2020 supports only 'stretching alone helps least'",
+    "pair them with strengthening": "Owen 2020 supports only 'stretching on its own did no better than no exercise'",
+    "next to walking and strengthening": "Owen 2020 supports only 'stretching on its own did no better than no exercise'",
+    "came out best": "use the one sentence on exercise types ({{ exercise_types }})",
 }
+
+
+def library_reader_text() -> dict[str, str]:
+    """Every field of each library entry that a reader sees (its card, its entry in the library chapter)."""
+    from backcourse.library import default_library
+
+    return {ex.id: " ".join([ex.summary, ex.evidence, ex.correction or "", *ex.steps, *ex.cues, *ex.cautions])
+            for ex in default_library()}
 
 
 @pytest.mark.parametrize("phrase", sorted(BANNED_PHRASES))
 def test_reader_pages_drop_corrected_wording(phrase):
     hits = [p.name for p in READER_PAGES if phrase in flat(p.read_text(encoding="utf-8"))]
+    hits += [f"exercise {ex_id}" for ex_id, text in library_reader_text().items() if phrase in flat(text)]
     assert not hits, f"{phrase!r} on {hits}: {BANNED_PHRASES[phrase]}"
+
+
+def test_library_entries_citing_owen_for_stretching_say_only_what_owen_found():
+    """Owen 2020 found that stretching alone did no better than control; it does not back a stretch-plus-strength
+    mix. Every stretch citing it says that finding, and no entry says one type came out best."""
+    from backcourse.library import default_library
+
+    stretches = [ex for ex in default_library() if ex.category == "stretch"]
+    assert len(stretches) >= 10
+    for ex in stretches:
+        text = flat(ex.evidence)
+        assert ex.evidence_key == "owen2020", ex.id
+        assert "stretching on its own did no better than no exercise" in text, ex.id
+        assert not re.search(r"next to|pair|alongside|together with", text), ex.id
+    pilates = flat(default_library().get("pilates").evidence)
+    assert "no type of exercise clearly beats another" in pilates and "small and uncertain" in pilates
 
 
 def test_exercise_types_are_compared_in_one_sentence_used_everywhere():
@@ -669,6 +697,16 @@ def test_walkback_is_described_as_the_trial_was():
     assert "lengthened the time before pain came back enough to limit activity" in text
     assert f"about {evidence.WALKBACK.lower_risk_percent}% lower" in text
     assert "education" in text and "physio sessions" in text and "recovered" in text
+    # every library entry that rests on WalkBack says what the trial was (walking PLUS education and physio
+    # sessions, in people who had recovered) and what it found
+    from backcourse.library import default_library
+
+    walkback = [ex for ex in default_library() if ex.evidence_key == "pocovi2024"]
+    assert walkback
+    for ex in walkback:
+        line = flat(ex.evidence)
+        assert "education" in line and "physio sessions" in line and "recovered" in line, ex.id
+        assert "lengthened the time before pain came back enough to limit activity" in line, ex.id
     guide = flat(source("book/instructors/guide"))
     assert "hazard ratio" in guide and "0.72" in guide and "0.60" in guide and "0.85" in guide
 
