@@ -240,6 +240,79 @@ def test_safety_chapter_has_a_pain_during_exercise_section():
     assert "```{pain-rule}" in sections["Pain during exercise"]
 
 
+#: Words that send a reader to emergency care. Where they appear, the example numbers must be there too.
+SENDS_TO_EMERGENCY = re.compile(r"get (emergency )?help now|needs? emergency (care|help)|emergency sign"
+                                r"|go to an emergency department|call an emergency", re.I)
+
+
+def reader_paragraphs(path: Path) -> list[str]:
+    """Paragraphs a reader reads as statements: no front matter, code cells, figure options or self-check
+    questions (a question may ask which sign is an emergency; its solution gives the numbers)."""
+    text = strip_front_matter(path.read_text(encoding="utf-8"))[0]
+    text = re.sub(r"^(`{3,}|:{3,})\{(code-cell|exercise)\}.*?^\1[ \t]*$", "", text, flags=re.S | re.M)
+    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+
+def test_every_emergency_mention_gives_the_numbers():
+    """Issue 16: every emergency mention gives example numbers, through the {emergency-numbers} role (or sits in
+    a paragraph that renders the emergency box)."""
+    hits = []
+    for path in READER_PAGES:
+        for para in reader_paragraphs(path):
+            if SENDS_TO_EMERGENCY.search(para) and "{emergency-numbers}" not in para \
+                    and not re.search(r"\{(emergency|red-flags|first-days)\}", para):
+                hits.append(f"{path.name}: {para[:90]!r}")
+    assert not hits, "\n".join(hits)
+
+
+def test_emergency_check_catches_the_old_wordings():
+    for old in ("need emergency care {cite:p}`nice2016ng59`.", "It is an emergency sign.",
+                "Do not do the exercises. Get help now."):
+        assert SENDS_TO_EMERGENCY.search(old)
+
+
+def test_fever_self_check_is_told_apart_from_the_emergency_sign():
+    """A fever alone is see-soon; feeling very unwell and hot or shivery is an emergency (data/red-flags.yaml).
+    The question must describe only the first, and the answer quotes both signs from the data."""
+    assert safety.QUESTIONS_BY_ID["fever"].level == safety.SEE_SOON
+    assert safety.QUESTIONS_BY_ID["very-unwell"].level == safety.EMERGENCY
+    (question,) = [b for a, b in directives(body("book/safety"), "exercise") if "fever" in b.lower()]
+    for word in ("shaky", "shivery", "unwell", "ill"):
+        assert not re.search(rf"\b{word}\b", question, re.I), f"the fever question sounds like the emergency sign: {word}"
+    (answer,) = [b for a, b in directives(body("book/safety"), "solution") if "{red-flag}`fever`" in b]
+    assert "{red-flag}`very-unwell`" in answer and "{emergency-numbers}" in answer
+    assert answer.index("{red-flag}`fever`") < answer.index("{red-flag}`very-unwell`")
+
+
+def test_red_flag_role_quotes_a_sign_from_the_data():
+    from types import SimpleNamespace
+
+    from backcourse.book.sphinxext import safety as safety_ext
+
+    errors = []
+    inliner = SimpleNamespace(reporter=SimpleNamespace(error=lambda msg, line=None: errors.append(msg) or msg),
+                              problematic=lambda raw, text, msg: ("problematic", raw))
+    for q in safety.QUESTIONS:
+        (node,), messages = safety_ext.red_flag_role("red-flag", f"`{q.id}`", q.id, 1, inliner)
+        assert node.astext() == q.plain and not messages
+    (node,), messages = safety_ext.red_flag_role("red-flag", "`nope`", "nope", 1, inliner)
+    assert messages and "nope" in errors[0]
+
+
+#: Wordings that name only a doctor where a GP or physio (first-contact clinicians) is meant.
+DOCTOR_ONLY = re.compile(r"(?<!pharmacist or )(?<!your )\bsee a doctor\b(?! or)|\ba doctor (has told|should check)"
+                         r"|\bsigns? that needs? a doctor\b|see-a-doctor", re.I)
+
+
+def test_triage_names_a_gp_or_physio_not_only_a_doctor():
+    for old in ("see a doctor before you exercise", "until you say a doctor has told you", "see-a-doctor-soon sign",
+                "so a doctor should check you", "warning signs that need a doctor"):
+        assert DOCTOR_ONLY.search(old), old
+    assert not DOCTOR_ONLY.search("see a doctor or physiotherapist. Ask a pharmacist or doctor what is safe.")
+    hits = [f"{p.name}: {m.group(0)}" for p in READER_PAGES for m in DOCTOR_ONLY.finditer(flat(p.read_text()))]
+    assert not hits, hits
+
+
 # --- Corrections of the seed posts (evidence brief, section 7) -----------------------------------------------------
 
 #: label -> (seed ids, words the correction must contain). Each row is one item of section 7 of the brief.
