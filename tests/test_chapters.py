@@ -199,6 +199,14 @@ def test_glossary_is_a_myst_glossary_with_many_terms():
     assert len(glossary_terms()) >= 25
 
 
+def test_glossary_terms_are_in_alphabetical_order():
+    """A reader scanning for a word on a phone finds it where the alphabet says (case does not count: NSAID)."""
+    (_, text), = directives(source("book/glossary"), "glossary")
+    terms = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith(" ")]
+    wrong = [(a, b) for a, b in zip(terms, terms[1:]) if a.casefold() > b.casefold()]
+    assert not wrong, f"out of order: {wrong}"
+
+
 @pytest.mark.parametrize("page", CHAPTERS)
 def test_chapters_link_terms_that_the_glossary_defines(page):
     used = {(target or text).strip().lower() for text, target in TERM.findall(source(page))}
