@@ -195,6 +195,8 @@ def test_easier_and_harder_links_go_both_ways(library):
     ("prone-press-up", "prone-on-elbows", None),
     ("deadlift", "hip-hinge", None),
     ("squat", "sit-to-stand", "lunge"),
+    ("pelvic-tilt", None, "bridge"),
+    ("prone-press-up", None, "back-extension"),
 ])
 def test_the_progressions_the_review_asked_for(library, ex_id, easier, harder):
     ex = library.get(ex_id)
@@ -203,6 +205,32 @@ def test_the_progressions_the_review_asked_for(library, ex_id, easier, harder):
     if harder:
         assert harder in ex.harder
     assert "lateral-leg-lift" not in library.get("side-plank").easier
+
+
+#: How an entry gives a version with no entry of its own: a tip that starts with these words (see the bird dog).
+EASIER_CUE, HARDER_CUE = "Too hard at first?", "Ready for more?"
+
+
+def _has_way(ex, field: str, cue: str) -> bool:
+    return bool(getattr(ex, field)) or any(c.startswith(cue) for c in ex.cues)
+
+
+@pytest.mark.parametrize("ex_id", COURSE_STAPLES)
+def test_every_staple_offers_an_easier_and_a_harder_way(library, ex_id):
+    """The staples are what a beginner meets first: each names an easier and a harder version, as a link to
+    another entry or, where no entry fits, as a tip (issue 16 audit)."""
+    ex = library.get(ex_id)
+    assert _has_way(ex, "easier", EASIER_CUE), f"{ex_id}: no easier version (link or '{EASIER_CUE}' tip)"
+    assert _has_way(ex, "harder", HARDER_CUE), f"{ex_id}: no harder version (link or '{HARDER_CUE}' tip)"
+    for ref in ex.easier:  # an easier version can be started no later than this one
+        assert set(ex.phases) <= set(library.get(ref).phases), (ex_id, ref)
+    for ref in ex.harder:  # a harder version never suits an earlier phase than this one
+        assert set(library.get(ref).phases) <= set(ex.phases), (ex_id, ref)
+
+
+def test_bird_dog_tips_follow_the_cue_convention(library):
+    cues = library.get("bird-dog").cues
+    assert any(c.startswith(EASIER_CUE) for c in cues) and any(c.startswith(HARDER_CUE) for c in cues)
 
 
 FLOOR = ("on-back", "on-front", "side-lying", "hands-and-knees")
