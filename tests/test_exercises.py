@@ -292,6 +292,24 @@ def test_starting_doses_follow_the_chapters_repetition_rule(library):
             assert ex.dose.reps <= 5, (ex.id, ex.dose.reps)
 
 
+def test_how_often_agrees_with_what_the_chapters_teach(library):
+    """The chapters teach "about 3 times a day" (NHS inform's rule) for early, gentle movements and once a day
+    on some days of the week for strength work. The library's doses and both chapters must say the same."""
+    from backcourse import evidence
+
+    per_day = evidence.REPS_RULE.times_per_day
+    strength = [ex for ex in library if ex.category == "strengthen"]
+    gentle = [ex for ex in library if ex.category in ("stretch", "mobility") and ex.kind == "exercise"]
+    assert all(ex.dose.times_per_day == 1 for ex in strength), [ex.id for ex in strength if ex.dose.times_per_day != 1]
+    assert max(ex.dose.times_per_day for ex in gentle) == per_day
+    assert all(ex.dose.times_per_day <= per_day for ex in library)
+    days = sorted({ex.dose.days_per_week for ex in strength})
+    for page in ("phases", "exercise-library"):
+        text = " ".join((ROOT / "book" / f"{page}.md").read_text(encoding="utf-8").split())
+        assert f"up to about {per_day} times a day" in text, page
+        assert f"once a day, on {days[0]} to {days[-1]} days a week" in text, page
+
+
 def test_strengthening_evidence_rests_on_reviews_that_compare_exercise_types(library):
     """hayden2021 shows exercise helps on average; it does not back any one strengthening exercise."""
     for ex in library:
