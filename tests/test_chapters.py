@@ -12,7 +12,7 @@ import yaml
 
 matplotlib.use("Agg")
 
-from backcourse import evidence  # noqa: E402
+from backcourse import evidence, safety  # noqa: E402
 from backcourse.book import figures
 from backcourse.book import pages
 from backcourse.book.readability import CHAPTER_LIMITS, prose_blocks, strip_front_matter  # noqa: E402
@@ -199,6 +199,14 @@ def test_glossary_is_a_myst_glossary_with_many_terms():
     assert len(glossary_terms()) >= 25
 
 
+def test_glossary_terms_are_in_alphabetical_order():
+    """A reader scanning for a word on a phone finds it where the alphabet says (case does not count: NSAID)."""
+    (_, text), = directives(source("book/glossary"), "glossary")
+    terms = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith(" ")]
+    wrong = [(a, b) for a, b in zip(terms, terms[1:]) if a.casefold() > b.casefold()]
+    assert not wrong, f"out of order: {wrong}"
+
+
 @pytest.mark.parametrize("page", CHAPTERS)
 def test_chapters_link_terms_that_the_glossary_defines(page):
     used = {(target or text).strip().lower() for text, target in TERM.findall(source(page))}
@@ -238,6 +246,79 @@ def test_exercise_chapters_show_the_one_pain_rule_up_front(page):
 def test_safety_chapter_has_a_pain_during_exercise_section():
     sections = h2_sections("book/safety")
     assert "```{pain-rule}" in sections["Pain during exercise"]
+
+
+#: Words that send a reader to emergency care. Where they appear, the example numbers must be there too.
+SENDS_TO_EMERGENCY = re.compile(r"get (emergency )?help now|needs? emergency (care|help)|emergency sign"
+                                r"|go to an emergency department|call an emergency", re.I)
+
+
+def reader_paragraphs(path: Path) -> list[str]:
+    """Paragraphs a reader reads as statements: no front matter, code cells, figure options or self-check
+    questions (a question may ask which sign is an emergency; its solution gives the numbers)."""
+    text = strip_front_matter(path.read_text(encoding="utf-8"))[0]
+    text = re.sub(r"^(`{3,}|:{3,})\{(code-cell|exercise)\}.*?^\1[ \t]*$", "", text, flags=re.S | re.M)
+    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+
+def test_every_emergency_mention_gives_the_numbers():
+    """Issue 16: every emergency mention gives example numbers, through the {emergency-numbers} role (or sits in
+    a paragraph that renders the emergency box)."""
+    hits = []
+    for path in READER_PAGES:
+        for para in reader_paragraphs(path):
+            if SENDS_TO_EMERGENCY.search(para) and "{emergency-numbers}" not in para \
+                    and not re.search(r"\{(emergency|red-flags|first-days)\}", para):
+                hits.append(f"{path.name}: {para[:90]!r}")
+    assert not hits, "\n".join(hits)
+
+
+def test_emergency_check_catches_the_old_wordings():
+    for old in ("need emergency care {cite:p}`nice2016ng59`.", "It is an emergency sign.",
+                "Do not do the exercises. Get help now."):
+        assert SENDS_TO_EMERGENCY.search(old)
+
+
+def test_fever_self_check_is_told_apart_from_the_emergency_sign():
+    """A fever alone is see-soon; feeling very unwell and hot or shivery is an emergency (data/red-flags.yaml).
+    The question must describe only the first, and the answer quotes both signs from the data."""
+    assert safety.QUESTIONS_BY_ID["fever"].level == safety.SEE_SOON
+    assert safety.QUESTIONS_BY_ID["very-unwell"].level == safety.EMERGENCY
+    (question,) = [b for a, b in directives(body("book/safety"), "exercise") if "fever" in b.lower()]
+    for word in ("shaky", "shivery", "unwell", "ill"):
+        assert not re.search(rf"\b{word}\b", question, re.I), f"the fever question sounds like the emergency sign: {word}"
+    (answer,) = [b for a, b in directives(body("book/safety"), "solution") if "{red-flag}`fever`" in b]
+    assert "{red-flag}`very-unwell`" in answer and "{emergency-numbers}" in answer
+    assert answer.index("{red-flag}`fever`") < answer.index("{red-flag}`very-unwell`")
+
+
+def test_red_flag_role_quotes_a_sign_from_the_data():
+    from types import SimpleNamespace
+
+    from backcourse.book.sphinxext import safety as safety_ext
+
+    errors = []
+    inliner = SimpleNamespace(reporter=SimpleNamespace(error=lambda msg, line=None: errors.append(msg) or msg),
+                              problematic=lambda raw, text, msg: ("problematic", raw))
+    for q in safety.QUESTIONS:
+        (node,), messages = safety_ext.red_flag_role("red-flag", f"`{q.id}`", q.id, 1, inliner)
+        assert node.astext() == q.plain and not messages
+    (node,), messages = safety_ext.red_flag_role("red-flag", "`nope`", "nope", 1, inliner)
+    assert messages and "nope" in errors[0]
+
+
+#: Wordings that name only a doctor where a GP or physio (first-contact clinicians) is meant.
+DOCTOR_ONLY = re.compile(r"(?<!pharmacist or )(?<!your )\bsee a doctor\b(?! or)|\ba doctor (has told|should check)"
+                         r"|\bsigns? that needs? a doctor\b|see-a-doctor", re.I)
+
+
+def test_triage_names_a_gp_or_physio_not_only_a_doctor():
+    for old in ("see a doctor before you exercise", "until you say a doctor has told you", "see-a-doctor-soon sign",
+                "so a doctor should check you", "warning signs that need a doctor"):
+        assert DOCTOR_ONLY.search(old), old
+    assert not DOCTOR_ONLY.search("see a doctor or physiotherapist. Ask a pharmacist or doctor what is safe.")
+    hits = [f"{p.name}: {m.group(0)}" for p in READER_PAGES for m in DOCTOR_ONLY.finditer(flat(p.read_text()))]
+    assert not hits, hits
 
 
 # --- Corrections of the seed posts (evidence brief, section 7) -----------------------------------------------------
@@ -295,16 +376,46 @@ RULE_IDS = ("safety-first", "acute-gentle", "recovering-core", "maintenance-bala
             "flare-up")
 
 
+#: A rule's term in the chapter: the {routine-rule} role, which shows the rule's title and anchors it by id.
+RULE_TERM = re.compile(r"^\{routine-rule\}`([\w-]+)`\n((?::[^\n]*\n)(?:  [^\n]*\n)*)", re.M)
+
+
 def rule_definitions() -> dict[str, str]:
     text = body("book/phases")
     assert "(routine-rules)=\n## How the routine builder chooses" in text
     section = h2_sections("book/phases")["How the routine builder chooses"]
-    found = re.findall(r"^`([\w-]+)`\n((?::[^\n]*\n)(?:  [^\n]*\n)*)", section, flags=re.M)
-    return {rule: definition for rule, definition in found}
+    return {rule: definition for rule, definition in RULE_TERM.findall(section)}
 
 
 def test_phases_chapter_explains_every_routine_rule_in_order():
     assert tuple(rule_definitions()) == RULE_IDS
+
+
+def test_rule_ids_are_never_shown_to_readers_as_code():
+    """Readers see a rule by the title their plan shows; the id is only the anchor (issue 16 audit)."""
+    section = h2_sections("book/phases")["How the routine builder chooses"]
+    shown = [rule for rule in RULE_IDS if f"`{rule}`" in section.replace(f"{{routine-rule}}`{rule}`", "")]
+    assert not shown, f"rule ids shown as code tags: {shown}"
+
+
+def test_routine_rule_role_shows_the_engines_title_with_a_stable_anchor():
+    from types import SimpleNamespace
+
+    from backcourse.book.sphinxext import routinerules
+
+    routine = pytest.importorskip("backcourse.routine.engine")
+    errors = []
+    inliner = SimpleNamespace(
+        document=SimpleNamespace(settings=SimpleNamespace()),
+        reporter=SimpleNamespace(error=lambda msg, line=None: errors.append(msg) or msg),
+        problematic=lambda raw, text, msg: ("problematic", raw))
+    for rule_id in RULE_IDS:
+        (node,), messages = routinerules.routine_rule_role("routine-rule", f"`{rule_id}`", rule_id, 1, inliner)
+        assert not messages
+        assert node.astext() == routine.RULES[rule_id].title != rule_id
+        assert node["ids"] == [f"rule-{rule_id}"]
+    (node,), messages = routinerules.routine_rule_role("routine-rule", "`no-such`", "no-such", 1, inliner)
+    assert messages and "no-such" in errors[0] and node == ("problematic", "`no-such`")
 
 
 def test_rule_explanations_cite_the_rules_sources():
@@ -324,7 +435,9 @@ def test_phases_chapter_covers_heat_and_the_progression_rule():
     assert "qaseem2017" in sections["Heat or ice?"] and "superficial heat" in sections["Heat or ice?"]
     rule = sections["How many repetitions? The pain-guided rule"]
     assert f"about {evidence.REPS_RULE.start_reps} repetitions" in rule
-    assert "add 1 or 2" in rule and "go back" in rule and "stop" in rule
+    assert "add 1 or 2" in rule and "go back" in rule
+    # during exercise the section points to the one pain rule instead of a "stop" rule of its own
+    assert "pain rule" in rule and "{ref}`safety-stop`" in rule
 
 
 # --- Figures -------------------------------------------------------------------------------------------------------
@@ -421,6 +534,8 @@ def test_phases_and_rule_figures_use_the_cited_thresholds():
     assert "Qaseem" in timeline
     rule = texts(figures.progression_rule())
     assert f"about {evidence.REPS_RULE.start_reps} repetitions" in rule and "NHS inform" in rule
+    # the chart names the one pain rule by its title (backcourse.safety) and never restates it
+    assert safety.PAIN_RULE_TITLE in rule and "stop" not in rule.lower()
 
 
 def test_spine_diagram_labels_the_parts_the_chapter_names():
@@ -600,13 +715,41 @@ BANNED_PHRASES = {
     "weakest": "use the one sentence on exercise types ({{ exercise_types }})",
     "helps least": "stretching on its own did no better than no exercise (Owen 2020)",
     "mix stretching and strengthening": "Owen 2020 supports only 'stretching alone helps least'",
+    "pair them with strengthening": "Owen 2020 supports only 'stretching on its own did no better than no exercise'",
+    "next to walking and strengthening": "Owen 2020 supports only 'stretching on its own did no better than no exercise'",
+    "came out best": "use the one sentence on exercise types ({{ exercise_types }})",
 }
+
+
+def library_reader_text() -> dict[str, str]:
+    """Every field of each library entry that a reader sees (its card, its entry in the library chapter)."""
+    from backcourse.library import default_library
+
+    return {ex.id: " ".join([ex.summary, ex.evidence, ex.correction or "", *ex.steps, *ex.cues, *ex.cautions])
+            for ex in default_library()}
 
 
 @pytest.mark.parametrize("phrase", sorted(BANNED_PHRASES))
 def test_reader_pages_drop_corrected_wording(phrase):
     hits = [p.name for p in READER_PAGES if phrase in flat(p.read_text(encoding="utf-8"))]
+    hits += [f"exercise {ex_id}" for ex_id, text in library_reader_text().items() if phrase in flat(text)]
     assert not hits, f"{phrase!r} on {hits}: {BANNED_PHRASES[phrase]}"
+
+
+def test_library_entries_citing_owen_for_stretching_say_only_what_owen_found():
+    """Owen 2020 found that stretching alone did no better than control; it does not back a stretch-plus-strength
+    mix. Every stretch citing it says that finding, and no entry says one type came out best."""
+    from backcourse.library import default_library
+
+    stretches = [ex for ex in default_library() if ex.category == "stretch"]
+    assert len(stretches) >= 10
+    for ex in stretches:
+        text = flat(ex.evidence)
+        assert ex.evidence_key == "owen2020", ex.id
+        assert "stretching on its own did no better than no exercise" in text, ex.id
+        assert not re.search(r"next to|pair|alongside|together with", text), ex.id
+    pilates = flat(default_library().get("pilates").evidence)
+    assert "no type of exercise clearly beats another" in pilates and "small and uncertain" in pilates
 
 
 def test_exercise_types_are_compared_in_one_sentence_used_everywhere():
@@ -635,6 +778,16 @@ def test_walkback_is_described_as_the_trial_was():
     assert "lengthened the time before pain came back enough to limit activity" in text
     assert f"about {evidence.WALKBACK.lower_risk_percent}% lower" in text
     assert "education" in text and "physio sessions" in text and "recovered" in text
+    # every library entry that rests on WalkBack says what the trial was (walking PLUS education and physio
+    # sessions, in people who had recovered) and what it found
+    from backcourse.library import default_library
+
+    walkback = [ex for ex in default_library() if ex.evidence_key == "pocovi2024"]
+    assert walkback
+    for ex in walkback:
+        line = flat(ex.evidence)
+        assert "education" in line and "physio sessions" in line and "recovered" in line, ex.id
+        assert "lengthened the time before pain came back enough to limit activity" in line, ex.id
     guide = flat(source("book/instructors/guide"))
     assert "hazard ratio" in guide and "0.72" in guide and "0.60" in guide and "0.85" in guide
 
@@ -670,6 +823,60 @@ def test_phase_names_are_one_set_everywhere():
     (gentle_x,) = [x for text, x in labels.items() if text.startswith(f"1 {names['acute']}")]
     (recovering_x,) = [x for text, x in labels.items() if text.startswith(f"2 {names['recovering']}")]
     assert gentle_x == acute / 2 and recovering_x == (acute + chronic) / 2, "phase arrows must change at 4 and 12 weeks"
+
+
+#: A phase named by its data key where a reader reads it ("phases: acute, recovering", "the acute phase").
+PHASE_KEY_SHOWN = re.compile(r"\b(acute|maintenance) phase\b|(?-i:\bphases?: *(acute|recovering|maintenance)\b)"
+                             r"|(?-i:[>\"](Acute|Maintenance)[<\"])", re.I)
+
+
+def test_phase_key_pattern_catches_the_old_wordings():
+    for old in ("phases: acute, recovering, maintenance", "you are in the acute phase", "list the acute phase",
+                "<option>Maintenance</option>", '"_options_labels": ["Any phase", "Acute"'):
+        assert PHASE_KEY_SHOWN.search(old), old
+    assert not PHASE_KEY_SHOWN.search("Phase 1: Gentle (acute). In the recovering phase, acute back pain")
+
+
+def test_library_cards_index_and_explorer_use_the_phase_names():
+    """Library entries, the index, the explorer's cards and its phase menu name phases as the chapters do."""
+    from backcourse.book.sphinxext import library as libext
+    from backcourse.library import default_library
+    from backcourse.library.widgets import ExplorerApp, card_html
+
+    names = evidence.PHASE_NAMES
+    every = ", ".join(names[p] for p in ("acute", "recovering", "maintenance"))
+    library = default_library()
+    walking, deadlift = library.get("walking"), library.get("deadlift")
+    assert walking.phases == ["acute", "recovering", "maintenance"] and deadlift.phases == ["maintenance"]
+    assert f"phases: {every}" in card_html(walking) and f"phases: {names['maintenance']}" in card_html(deadlift)
+    assert f"phases: {every}" in libext.facts_line(walking)
+    index = "\n".join(libext.index_markdown(library))
+    assert f"  - {every}\n" in index
+    for text in (card_html(walking), libext.facts_line(walking), index):
+        assert not PHASE_KEY_SHOWN.search(text)
+    app = ExplorerApp(library)
+    assert [label for label, value in app.phase.options if value] == [names[p] for p in ("acute", "recovering",
+                                                                                          "maintenance")]
+
+
+def test_notebooks_and_reader_pages_never_name_a_phase_by_its_data_key():
+    import json
+
+    hits = []
+    for path in READER_PAGES:
+        hits += [f"{path.name}: {m.group(0)}" for m in PHASE_KEY_SHOWN.finditer(path.read_text(encoding="utf-8"))]
+    # Only the notebooks that other work owns are left out (build-your-routine, pain-diary: see issue 16 notes).
+    for name in ("exercise-explorer.ipynb", "how-to-use-notebooks.ipynb"):
+        nb = json.loads((ROOT / "notebooks" / name).read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            texts = ["".join(cell["source"])] if cell["cell_type"] == "markdown" else []
+            for out in cell.get("outputs", []):
+                html = out.get("data", {}).get("text/html", "")
+                texts.append(html if isinstance(html, str) else "".join(html))
+            hits += [f"{name}: {m.group(0)}" for t in texts for m in PHASE_KEY_SHOWN.finditer(t)]
+        state = json.dumps(nb["metadata"].get("widgets", {}))
+        hits += [f"{name} widget state: {m.group(0)}" for m in PHASE_KEY_SHOWN.finditer(state.replace('\\"', '"'))]
+    assert not hits, "\n".join(hits)
 
 
 # --- Issue 16: the new chapters ---------------------------------------------------------------------------------

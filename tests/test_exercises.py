@@ -195,6 +195,8 @@ def test_easier_and_harder_links_go_both_ways(library):
     ("prone-press-up", "prone-on-elbows", None),
     ("deadlift", "hip-hinge", None),
     ("squat", "sit-to-stand", "lunge"),
+    ("pelvic-tilt", None, "bridge"),
+    ("prone-press-up", None, "back-extension"),
 ])
 def test_the_progressions_the_review_asked_for(library, ex_id, easier, harder):
     ex = library.get(ex_id)
@@ -203,6 +205,32 @@ def test_the_progressions_the_review_asked_for(library, ex_id, easier, harder):
     if harder:
         assert harder in ex.harder
     assert "lateral-leg-lift" not in library.get("side-plank").easier
+
+
+#: How an entry gives a version with no entry of its own: a tip that starts with these words (see the bird dog).
+EASIER_CUE, HARDER_CUE = "Too hard at first?", "Ready for more?"
+
+
+def _has_way(ex, field: str, cue: str) -> bool:
+    return bool(getattr(ex, field)) or any(c.startswith(cue) for c in ex.cues)
+
+
+@pytest.mark.parametrize("ex_id", COURSE_STAPLES)
+def test_every_staple_offers_an_easier_and_a_harder_way(library, ex_id):
+    """The staples are what a beginner meets first: each names an easier and a harder version, as a link to
+    another entry or, where no entry fits, as a tip (issue 16 audit)."""
+    ex = library.get(ex_id)
+    assert _has_way(ex, "easier", EASIER_CUE), f"{ex_id}: no easier version (link or '{EASIER_CUE}' tip)"
+    assert _has_way(ex, "harder", HARDER_CUE), f"{ex_id}: no harder version (link or '{HARDER_CUE}' tip)"
+    for ref in ex.easier:  # an easier version can be started no later than this one
+        assert set(ex.phases) <= set(library.get(ref).phases), (ex_id, ref)
+    for ref in ex.harder:  # a harder version never suits an earlier phase than this one
+        assert set(library.get(ref).phases) <= set(ex.phases), (ex_id, ref)
+
+
+def test_bird_dog_tips_follow_the_cue_convention(library):
+    cues = library.get("bird-dog").cues
+    assert any(c.startswith(EASIER_CUE) for c in cues) and any(c.startswith(HARDER_CUE) for c in cues)
 
 
 FLOOR = ("on-back", "on-front", "side-lying", "hands-and-knees")
@@ -262,6 +290,24 @@ def test_starting_doses_follow_the_chapters_repetition_rule(library):
     for ex in library:
         if ex.dose.reps is not None:
             assert ex.dose.reps <= 5, (ex.id, ex.dose.reps)
+
+
+def test_how_often_agrees_with_what_the_chapters_teach(library):
+    """The chapters teach "about 3 times a day" (NHS inform's rule) for early, gentle movements and once a day
+    on some days of the week for strength work. The library's doses and both chapters must say the same."""
+    from backcourse import evidence
+
+    per_day = evidence.REPS_RULE.times_per_day
+    strength = [ex for ex in library if ex.category == "strengthen"]
+    gentle = [ex for ex in library if ex.category in ("stretch", "mobility") and ex.kind == "exercise"]
+    assert all(ex.dose.times_per_day == 1 for ex in strength), [ex.id for ex in strength if ex.dose.times_per_day != 1]
+    assert max(ex.dose.times_per_day for ex in gentle) == per_day
+    assert all(ex.dose.times_per_day <= per_day for ex in library)
+    days = sorted({ex.dose.days_per_week for ex in strength})
+    for page in ("phases", "exercise-library"):
+        text = " ".join((ROOT / "book" / f"{page}.md").read_text(encoding="utf-8").split())
+        assert f"up to about {per_day} times a day" in text, page
+        assert f"once a day, on {days[0]} to {days[-1]} days a week" in text, page
 
 
 def test_strengthening_evidence_rests_on_reviews_that_compare_exercise_types(library):

@@ -17,7 +17,12 @@ DRIFT = {
     "a hand-written pain rule": re.compile(
         r"stop (any|an|a|that|this|the) (exercise|pose|movement|stretch)s?\b[^.]{0,40}\b(worse|hurts?)\b"
         r"|stop if it gets worse|stop any that make|STOP_RULE|makes your pain clearly worse"
-        r"|up to (about )?5 ?(out of|/) ?10", re.I),
+        r"|up to (about )?5 ?(out of|/) ?10"
+        # "stop if/what/when ... worse", "... clearly worse: stop it", "stop if ... ache", "stop if it hurts",
+        # "stop well before it hurts": each says any pain means stop, which the one rule does not (issue 16 audit)
+        r"|\bstop (if|what|when|whatever)\b[^.]{0,40}\bworse\b|\bworse\b[^.]{0,12}\bstop (it|them)\b"
+        r"|\bstop (if|when)\b[^.]{0,40}\bach(e|es|ing)\b|\bstop (if|when) (it|that) hurts\b"
+        r"|\bstop (well )?before it hurts\b", re.I),
     "a hand-written list of warning signs": re.compile(
         r"genital|private parts|inner thigh|pee or poo|bladder|bowel|saddle[- ]area", re.I),
     "hand-typed emergency numbers": re.compile(r"(?<![#\w])(999|911)\b")  # not a CSS colour,
@@ -73,6 +78,15 @@ def test_no_hand_written_copy_of_the_safety_text(kind):
 @pytest.mark.parametrize("kind,sample", [
     ("a hand-written pain rule", "Stop any exercise that makes your pain worse."),
     ("a hand-written pain rule", "stop an exercise if it hurts"),
+    # wordings the issue 16 audit found that the first patterns missed
+    ("a hand-written pain rule", "Any exercise that makes pain clearly worse: stop it"),
+    ("a hand-written pain rule", "Stop what makes pain worse."),
+    ("a hand-written pain rule", "**Stop what makes it worse.** Patient exercise sheets give the same advice"),
+    ("a hand-written pain rule", "Stop if your back pain is clearly worse."),
+    ("a hand-written pain rule", "Stop if your back pain is clearly worse afterwards."),
+    ("a hand-written pain rule", "Stop if your lower back starts to ache during the hold."),
+    ("a hand-written pain rule", "Stop if it hurts your neck or your lower back."),
+    ("a hand-written pain rule", "Slide down until your knees are bent. Stop well before it hurts."),
     ("a hand-written list of warning signs", "numbness around your genitals or new bladder trouble"),
     ("hand-typed emergency numbers", "call 999 now"),
 ])

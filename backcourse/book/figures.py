@@ -266,8 +266,10 @@ def progression_rule() -> Figure:
              light["yes"], width=3.5, height=1.3, wrap=18)
         _box(ax, (6.1, 3.9), "No: go back to the last amount that felt fine", light["no"], width=3.5, height=1.3,
              wrap=18)
-        _box(ax, (4, 2.2), "Any exercise that makes pain clearly worse: stop it", light["no"], width=6.4,
-             height=1.0, wrap=34)
+        # The pain rule itself lives in backcourse.safety and is shown in its box on the page; the chart only
+        # points to it by its title, so it can never restate the rule differently.
+        _box(ax, (4, 2.2), f"While you exercise, follow the pain rule box: “{safety.PAIN_RULE_TITLE}”",
+             light["ask"], width=7.0, height=1.2, wrap=36)
         _arrow(ax, (4, 7.38), (4, 6.62))
         _arrow(ax, (3.0, 5.58), (2.1, 4.58), "yes")
         _arrow(ax, (5.0, 5.58), (5.9, 4.58), "no")

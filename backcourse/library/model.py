@@ -21,7 +21,7 @@ from typing import Any, Literal, get_args
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from backcourse import DATA_DIR, REPO_ROOT
+from backcourse import DATA_DIR, REPO_ROOT, evidence
 from backcourse.library.plain import dose_seconds
 
 # --- The vocabularies --------------------------------------------------------------------------------------
@@ -69,7 +69,14 @@ LABELS: dict[str, str] = {
     "strap": "strap or belt",
     "side-bend": "side bend",
     "self-massage": "self-massage",
+    # The phases: the one set of names a reader sees everywhere (backcourse.evidence.PHASE_NAMES).
+    **{phase: evidence.PHASE_NAMES[phase] for phase in PHASES},
 }
+
+
+def phase_names(phases: Iterable[str]) -> str:
+    """The phases as a reader names them, in the course's order: ``["acute", "recovering"]`` -> ``Gentle, Recovering``."""
+    return ", ".join(label(p) for p in PHASES if p in set(phases))
 
 
 def label(value: str) -> str:

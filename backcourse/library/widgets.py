@@ -14,7 +14,8 @@ import ipywidgets as widgets
 from IPython.display import HTML
 
 from backcourse.library import drawings
-from backcourse.library.model import CATEGORIES, CORE_ROLES, EQUIPMENT, PHASES, POSITIONS, Exercise, Library, default_library, label
+from backcourse.library.model import (CATEGORIES, CORE_ROLES, EQUIPMENT, PHASES, POSITIONS, Exercise, Library,
+                                      default_library, label, phase_names)
 
 #: Where a notebook's link to an exercise's entry in the book points (see docs/architecture.md).
 LIBRARY_URL = "../book/exercise-library.html#ex-{id}"
@@ -54,7 +55,7 @@ def card_html(ex: Exercise, link: bool = True) -> str:
         f"<h3>{name}</h3>"
         f"<p>{_esc(ex.summary)}</p>{care}"
         f'<p class="facts">{_esc(label(ex.category).capitalize())} · {_esc(label(ex.position))} · '
-        f"needs {_esc(needs)} · core: {_esc(label(ex.core_role))} · phases: {_esc(', '.join(ex.phases))}</p>"
+        f"needs {_esc(needs)} · core: {_esc(label(ex.core_role))} · phases: {_esc(phase_names(ex.phases))}</p>"
         f'<p class="facts">Dose: {_esc(ex.dose.describe())}.</p>'
         "</div>"
     )

@@ -2,7 +2,8 @@
 
 Each directive renders something from the course's own data, so no text is copied by hand:
 ``learning-overview`` renders a page's objectives, time to learn and prerequisites from its metadata;
-``emergency``, ``red-flags``, ``pain-rule`` and ``first-days`` render the safety text of backcourse.safety.
+``emergency``, ``red-flags``, ``pain-rule`` and ``first-days`` render the safety text of backcourse.safety;
+the ``routine-rule`` role shows a routine rule's title from backcourse.routine.engine.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from backcourse.book.sphinxext import library  # exercise-index and exercise-lib
 from backcourse.book.sphinxext import head  # meta description, search keywords from front matter, a proper root index.html
 from backcourse.book.sphinxext import assets  # each page loads only the scripts/styles it uses (page weight), the reader script
 from backcourse.book.sphinxext import livebuilder  # live-routine-builder: the routine builder running in the reader's browser
+from backcourse.book.sphinxext import routinerules  # routine-rule role: a rule's plain title with a stable anchor rule-<id>
 
 
 def setup(app):
@@ -36,4 +38,5 @@ def setup(app):
     review.setup(app)
     selfcheck.setup(app)
     livebuilder.setup(app)
+    routinerules.setup(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "0.1"}

@@ -139,7 +139,7 @@ def facts_line(ex: exlib.Exercise) -> str:
         f"core: {exlib.label(ex.core_role)}",
         exlib.label(ex.position),
         f"needs: {_join(needs)}" + (f" ({_join([exlib.label(c) for c in ex.comfort])} for comfort)" if ex.comfort else ""),
-        f"phases: {_join(ex.phases)}",
+        f"phases: {exlib.phase_names(ex.phases)}",
     ]
     return " · ".join(parts)
 
@@ -215,7 +215,7 @@ def index_markdown(library: exlib.Library) -> list[str]:
         lines += [
             f"* - {{ref}}`{_escape_myst(ex.name)} <{ex.anchor}>`",
             f"  - {category}",
-            f"  - {_join(ex.phases)}",
+            f"  - {exlib.phase_names(ex.phases)}",
             f"  - {_join(needs)}",
             f"  - {exlib.label(ex.position)}",
             f"  - {exlib.label(ex.core_role)}",

@@ -10,6 +10,9 @@
     The "First days" card for someone in pain today (intro and start-here).
 ``{emergency-numbers}`call```
     A role: the example emergency numbers inside a sentence ("call {emergency-numbers}`call` now").
+``{red-flag}`fever```
+    A role: one warning sign's short phrase, by its id in ``data/red-flags.yaml`` ("a fever or chills"), so a
+    page can quote a sign (for example to tell two similar signs apart) without retyping it.
 
 Each box is an admonition whose body is written as MyST and parsed in place, so its citations resolve
 through sphinxcontrib-bibtex as if typed into the page. Pages are rebuilt when the data file changes.
@@ -83,8 +86,20 @@ def emergency_numbers_role(name, rawtext, text, lineno, inliner, options=None, c
     return [nodes.inline(rawtext, safety.EMERGENCY_NUMBERS, classes=["emergency-numbers"])], []
 
 
+def red_flag_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """``{red-flag}`id``: the short phrase of one warning sign, read from the data; an unknown id is an error."""
+    sign = safety.QUESTIONS_BY_ID.get(text.strip())
+    if sign is None:
+        msg = inliner.reporter.error(
+            f"red-flag: no warning sign {text.strip()!r} in {safety.YAML_PATH.name} "
+            f"(known: {', '.join(safety.QUESTIONS_BY_ID)})", line=lineno)
+        return [inliner.problematic(rawtext, rawtext, msg)], [msg]
+    return [nodes.inline(rawtext, sign.plain, classes=["red-flag", f"red-flag-{sign.level}"])], []
+
+
 def setup(app):
     app.add_role("emergency-numbers", emergency_numbers_role)
+    app.add_role("red-flag", red_flag_role)
     app.add_directive("emergency", Emergency)
     app.add_directive("red-flags", RedFlags)
     app.add_directive("pain-rule", PainRule)
