@@ -138,7 +138,10 @@ def test_walking_comparison_only_with_enough_days_each_side():
 def test_routine_changes_come_from_routine_tags():
     entries = [e(0, 5, tags=("routine:acute",)), e(9, 4, tags=("sitting", "routine: recovering")),
                e(10, 4, tags=("routine:acute",))]
-    assert analysis.routine_changes(entries) == [(MON, "acute"), (MON + timedelta(days=9), "recovering")]
+    # A phase's data key is shown by the name readers meet everywhere else; other labels are kept as written.
+    assert analysis.routine_changes(entries) == [(MON, "Gentle"), (MON + timedelta(days=9), "Recovering")]
+    own = [e(0, 5, tags=("routine:my swim plan",))]
+    assert analysis.routine_changes(own) == [(MON, "my swim plan")]
 
 
 def test_exercise_counts_most_often_first():

@@ -865,8 +865,7 @@ def test_notebooks_and_reader_pages_never_name_a_phase_by_its_data_key():
     hits = []
     for path in READER_PAGES:
         hits += [f"{path.name}: {m.group(0)}" for m in PHASE_KEY_SHOWN.finditer(path.read_text(encoding="utf-8"))]
-    # Only the notebooks that other work owns are left out (build-your-routine, pain-diary: see issue 16 notes).
-    for name in ("exercise-explorer.ipynb", "how-to-use-notebooks.ipynb"):
+    for name in sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb")):
         nb = json.loads((ROOT / "notebooks" / name).read_text(encoding="utf-8"))
         for cell in nb["cells"]:
             texts = ["".join(cell["source"])] if cell["cell_type"] == "markdown" else []

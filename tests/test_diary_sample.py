@@ -28,7 +28,7 @@ def test_sample_covers_twelve_weeks_or_more_with_everything_the_charts_show():
     assert len(days) < 7 * len(weeks), "some days are missed, as in a real diary"
     assert any(d.entries > 1 for d in days), "some days have several entries"
     assert analysis.flare_ups(days), "a flare-up to mark"
-    assert [label for _, label in analysis.routine_changes(entries)] == ["acute", "recovering", "maintenance"]
+    assert [label for _, label in analysis.routine_changes(entries)] == ["Gentle", "Recovering", "Keep strong"]
     assert analysis.change_from_baseline(weeks).enough_data
     assert analysis.walking_and_pain(days).enough_data
     assert any("\n" in e.notes for e in entries) and any('"' in e.notes for e in entries)

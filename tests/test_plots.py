@@ -70,7 +70,7 @@ def test_pain_chart_marks_flare_ups_and_routine_changes():
     flare = line(ax, "Flare-up")
     assert list(flare.get_xdata()) == [1 + 20 / 7]
     assert to_hex(flare.get_color()) == PALETTE["vermillion"].lower()
-    assert "recovering" in [t.get_text() for t in ax.texts]
+    assert "Recovering" in [t.get_text() for t in ax.texts]
 
 
 def test_pain_chart_words_are_plain_and_anchor_the_scale():

@@ -30,6 +30,7 @@ from statistics import fmean
 from typing import Iterable, Sequence
 
 from backcourse.diary.store import Entry
+from backcourse.evidence import PHASE_NAMES
 from backcourse.evidence import MEANINGFUL_CHANGE_KEYS, MEANINGFUL_CHANGE_PERCENT, MEANINGFUL_CHANGE_POINTS
 
 MIN_DAYS_PER_WEEK = 3
@@ -275,12 +276,16 @@ def flare_ups(days: Sequence[Day]) -> list[FlareUp]:
 
 
 def routine_changes(entries: Iterable[Entry]) -> list[tuple[date, str]]:
-    """Dates where the learner marked a new routine with a tag like ``routine:recovering`` (first per label)."""
+    """Dates where the learner marked a new routine with a tag like ``routine:recovering`` (first per label).
+
+    A phase's data key is shown by the phase's name (``routine:recovering`` -> "Recovering"), as everywhere else.
+    """
     seen: dict[str, date] = {}
     for e in sorted(entries, key=lambda e: e.when):
         for tag in e.tags:
             if tag.lower().startswith(ROUTINE_TAG_PREFIX):
                 label = tag[len(ROUTINE_TAG_PREFIX):].strip() or "new routine"
+                label = PHASE_NAMES.get(label.lower(), label)
                 seen.setdefault(label, e.date)
     return sorted(((d, label) for label, d in seen.items()), key=lambda x: x[0])
 

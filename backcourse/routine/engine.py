@@ -86,7 +86,7 @@ RULES: dict[str, Rule] = {
              ("smith2014", "owen2020")),
         Rule("maintenance-balance", "Build strength, keep moving",
              "Once pain has settled, strength work is built up slowly, with gentle stretches kept for comfort; "
-             "stretching on its own helps least.",
+             "stretching on its own did no better than no exercise in a large review.",
              ("owen2020",)),
         Rule("pair-front-back", "Pair tummy and back exercises",
              "Every tummy (front core) exercise comes with a back exercise in the same session; a practical "
@@ -634,7 +634,7 @@ _WHY_PHASE = {
     ("recovering", "movement"): "Easy movement to warm up as your pain settles.",
     ("maintenance", "core"): "Core strength, built up slowly.",
     ("maintenance", "strength"): "Strength work for your legs and hips, built up slowly.",
-    ("maintenance", "stretch"): "A stretch next to the strength work (stretching on its own helps least).",
+    ("maintenance", "stretch"): "A stretch for comfort, next to the strength work (stretching on its own did no better than no exercise).",
     ("maintenance", "movement"): "Easy movement to warm up before the strength work.",
 }
 

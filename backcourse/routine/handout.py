@@ -2,7 +2,7 @@
 calendar file (.ics), a CSV, and the chart of weekly minutes.
 
 Why one module: every view must say the same thing about the same plan (dose, "why this is here", the
-stop-if-worse rule), so they are all rendered here from :class:`backcourse.routine.engine.Plan` and nothing else.
+course's pain rule), so they are all rendered here from :class:`backcourse.routine.engine.Plan` and nothing else.
 The handout is one self-contained file (CSS and drawings inline) so it can be printed or mailed as is; its
 print CSS puts each week on its own page. Files are written where the learner asks and never replace an
 existing file unless ``overwrite=True`` is given (atomic writes: a crash never leaves half a file).
