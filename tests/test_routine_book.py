@@ -37,7 +37,7 @@ def test_worked_example_is_static_html_with_every_week(page):
     # the worked example's 6 weeks, and the first week of next week's plan after the check-in
     assert page.count('class="routine-week"') == 6 + 1
     assert "Week 1 check-in" in page and "Made-up sample diary and sample plan" in page
-    assert "Why: " in page and html.escape(safety.PAIN_RULE_TITLE) in page
+    assert "Why: " in page and html.escape(safety.PAIN_RULE) in page  # the safety box holds the one pain rule
     assert "Warning sign." in page  # the blocked example
 
 
