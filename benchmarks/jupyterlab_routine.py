@@ -8,8 +8,11 @@ cells, answers the safety questions, then:
 1. times a change of the week shown and of "Sessions per week" until the plan's HTML has changed (target
    <= 300 ms);
 2. sets "First day" to last week's Monday and saves (handout files and the plan beside the diary);
-3. logs that week in the diary with the diary's store API (every session done, walks done, pain calm);
-4. re-runs the check-in cells and checks that next week's plan steps up, then screenshots it.
+3. logs that week in the diary notebook, as a learner would: opens notebooks/pain-diary.ipynb, runs it, and saves
+   an entry per day through its form (date, pain, the exercises done, minutes walked): two calm weeks before the
+   plan, every planned session and walk of its first week, and the day after;
+4. re-runs the routine notebook, whose check-in reads the saved plan and that diary, and checks that next week's
+   plan steps up and was saved, then screenshots it.
 
 Offline: every request to another host is refused and counted.
 """
@@ -144,24 +147,33 @@ def main(port: int = 18310) -> int:
             app.locator("button", has_text="Save handout").click()
             page.wait_for_function("document.querySelector('.routine-app').innerText.includes('Saved ')",
                                    timeout=60_000)
-            from backcourse.diary.store import Entry, append_entry
+            from backcourse.library.plain import default_library
             from backcourse.routine import checkin
 
             plan = checkin.load_plan(checkin.plan_path(diary))
             assert plan.start == start, (plan.start, start)
-            for n in range(14, 0, -1):
-                append_entry(diary, Entry(start - timedelta(days=n), 3))
+            names = {ex.id: ex.name for ex in default_library().exercises.values()}
+            days = [(start - timedelta(days=n), (), None) for n in range(14, 0, -1)]
             for day in plan.weeks[0].days:
-                done = tuple(i.exercise_id for i in day.session.items) if day.session else ()
-                walked = day.aerobic.minutes if day.aerobic else None
-                append_entry(diary, Entry(day.date, 3, exercises=done, minutes_walked=walked))
-            append_entry(diary, Entry(start + timedelta(days=7), 3))
+                done = tuple(names[i.exercise_id] for i in day.session.items) if day.session else ()
+                walked = day.aerobic.minutes if day.aerobic and day.aerobic.exercise_id == "walking" else None
+                days.append((day.date, done, walked))
+            days.append((start + timedelta(days=7), (), None))
+            diary_tab = browser.new_page(viewport={"width": 1280, "height": 900})
+            diary_tab.route("**/*", route)
+            t0 = time.perf_counter()
+            log_in_diary_notebook(diary_tab, port, days, pain=3)
+            print(f"diary notebook: {len(days)} entries saved through its form in {time.perf_counter() - t0:.1f} s")
+            saved_rows = diary.read_text(encoding="utf-8-sig").strip().count("\n")
+            assert saved_rows == len(days), (saved_rows, len(days))
+            diary_tab.close()
 
             t0 = time.perf_counter()
+            page.bring_to_front()
             run_all(page)
             page.wait_for_function(
                 "[...document.querySelectorAll('.jp-OutputArea-output')].some(e => "
-                "e.innerText.includes('Your saved plan and your diary, week 1'))", timeout=120_000)
+                "e.innerText.includes(\"Saved next week's plan\"))", timeout=120_000)
             page.wait_for_function(
                 "[...document.querySelectorAll('table.routine-checkin')].some(t => t.innerText.includes('Step up'))",
                 timeout=120_000)
@@ -179,6 +191,42 @@ def main(port: int = 18310) -> int:
         server.wait(timeout=30)
     print(f"requests to other hosts: {len(outside)}  screenshots in {OUT}")
     return 1 if outside else 0
+
+
+def log_in_diary_notebook(page, port: int, days, pain: int) -> None:
+    """Open the diary notebook, run it, and save one entry per (date, exercise names, minutes walked) through its
+    form, as a learner would: date picker, pain slider, exercise list, minutes, Save entry."""
+    # A workspace of its own, so only the diary notebook is open in this tab
+    page.goto(f"http://127.0.0.1:{port}/lab/workspaces/diary/tree/notebooks/pain-diary.ipynb?reset")
+    page.wait_for_selector(".jp-Notebook", timeout=120_000)
+    select = page.locator(".jp-Dialog button", has_text="Select")
+    try:
+        select.wait_for(timeout=15_000)
+        select.click()
+    except Exception:
+        pass   # the kernel started without asking
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
+    run_all(page)
+    save = page.locator("button", has_text="Save entry").first
+    save.wait_for(timeout=120_000)
+    form = page.locator(".widget-vbox", has=page.locator("text=Add an entry to your pain diary")).last
+    handle = form.locator(".widget-slider", has_text="Pain").locator(".noUi-handle").first
+    handle.scroll_into_view_if_needed()
+    handle.click()
+    page.keyboard.press("Home")
+    for _ in range(pain):
+        page.keyboard.press("ArrowRight")
+    for when, exercises, walked in days:
+        form.locator("input[type=date]").first.fill(when.isoformat())
+        form.locator("input[type=date]").first.dispatch_event("change")
+        form.locator("select[multiple]").first.select_option(label=list(exercises))
+        minutes = form.locator(".widget-text", has_text="Walked").locator("input")
+        minutes.fill("" if walked is None else str(walked))
+        minutes.dispatch_event("change")
+        save.click()
+        page.wait_for_function(
+            "(t) => [...document.querySelectorAll('.widget-html-content')].some(e => e.innerText.includes(t))",
+            arg=f"{when.isoformat()}, pain {pain}.", timeout=30_000)
 
 
 def run_all(page) -> None:
