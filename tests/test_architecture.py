@@ -15,7 +15,7 @@ from backcourse import REPO_ROOT
 
 PACKAGE = REPO_ROOT / "backcourse"
 FOLDERS = ("library", "routine", "diary", "book", "teach")
-SHARED = ("style", "files", "evidence", "safety")
+SHARED = ("style", "files", "evidence", "safety", "words")
 
 
 def module_name(path: Path) -> str:

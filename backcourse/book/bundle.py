@@ -43,6 +43,7 @@ ENGINE_MODULES = (
     "backcourse/files.py",
     "backcourse/safety.py",
     "backcourse/style.py",
+    "backcourse/words.py",
     "backcourse/library/__init__.py",
     "backcourse/library/plain.py",
     "backcourse/routine/__init__.py",

@@ -193,7 +193,7 @@ def report_pages(
         fig.text(0.07, 0.955, "Exercises done", fontsize=15, weight="bold", va="top")
         counts = analysis.exercise_counts(entries)
         if counts:
-            lines = [f"{exercise_names.get(ex, ex)}: ticked on {n} entr{'y' if n == 1 else 'ies'}"
+            lines = [f"{exercise_names.get(ex, ex)}: ticked on {counted(n, 'entry')}"
                      for ex, n in counts[:30]]
         else:
             lines = ["No exercises were ticked."]

@@ -51,6 +51,7 @@ import platformdirs
 from filelock import FileLock, Timeout
 
 from backcourse import files
+from backcourse.words import counted  # noqa: F401 - also for the diary's views ("1 entry", "2 entries")
 
 SCHEMA_VERSION = 1
 #: Columns of the diary CSV, in file order.
@@ -110,15 +111,6 @@ def shown(value: Any) -> str:
         return text
     size = f"{len(value)} characters" if isinstance(value, str) else f"{len(text)} characters as text"
     return f"{text[:MAX_SHOWN - 20]}... ({size})"
-
-
-def counted(n: int, noun: str, plural: str | None = None) -> str:
-    """``n`` and the noun in the right number: "1 entry", "2 entries", "1 day", "3 days"."""
-    if n == 1:
-        return f"{n} {noun}"
-    if plural is None:
-        plural = noun[:-1] + "ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" else noun + "s"
-    return f"{n} {plural}"
 
 
 class DiaryParseError(ValueError):

@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from backcourse import files, safety
+from backcourse.words import counted
 from backcourse.routine import engine
 from backcourse.routine.engine import AerobicWeek, Blocked, DoseNow, Plan, Profile
 
@@ -244,12 +245,12 @@ def check_in(plan: Plan, diary: Iterable[Any], week: int,
                 new = step
                 decisions.append(Decision(
                     ex_id, name, PROGRESS, words(ex_id, dose), words(ex_id, new), "check-in",
-                    f"you did it on {len(done_days)} of {_planned_days(len(planned[ex_id]))} and your pain the next "
+                    f"you did it on {len(done_days)} of {counted(len(planned[ex_id]), 'planned day')} and your pain the next "
                     "day was no worse."))
         else:
             new = dose
             why = ("an activity score fell this week." if goal_drop else
-                   f"you did it on {len(done_days)} of {_planned_days(len(planned[ex_id]))}; step up after a "
+                   f"you did it on {len(done_days)} of {counted(len(planned[ex_id]), 'planned day')}; step up after a "
                    "fuller week.")
             decisions.append(Decision(ex_id, name, HOLD, words(ex_id, dose), words(ex_id, new), "check-in", why))
         nxt[ex_id] = new
@@ -299,10 +300,6 @@ def check_in(plan: Plan, diary: Iterable[Any], week: int,
 
     reassess = _reassess(plan, entries, week, flare)
     return CheckIn(week, tuple(decisions), tuple(notes), nxt, walk_next, flare_up=flare, reassess=reassess)
-
-
-def _planned_days(n: int) -> str:
-    return "1 planned day" if n == 1 else f"{n} planned days"
 
 
 def _rose_day(active_days: Sequence[date], rose_after) -> str:

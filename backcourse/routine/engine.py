@@ -47,6 +47,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from backcourse import evidence, safety
+from backcourse.words import counted
 from backcourse.library import plain
 
 # --------------------------------------------------------------------------------------------------------------
@@ -390,7 +391,7 @@ def aerobic_build(minutes_now: int, days_now: int, weeks: int) -> tuple[AerobicW
 
 
 def _days(n: int) -> str:
-    return "1 day" if n == 1 else f"{n} days"
+    return counted(n, "day")
 
 
 def spread_days(count: int, days_in_week: int = 7) -> tuple[int, ...]:
@@ -951,10 +952,6 @@ def _aerobic_days(aw: AerobicWeek, profile: Profile, preferred, walking, week_no
 # --- The plan -------------------------------------------------------------------------------------------------
 
 
-def _count(n: int) -> str:
-    return f"{n} exercise" if n == 1 else f"{n} exercises"
-
-
 def _short_session_note(session: Session, week_sessions: Sequence[Session], profile: Profile, fitting: int) -> str:
     """Why a session is shorter than the minutes given, true for what the plan holds (rule ``session-size``).
 
@@ -967,11 +964,11 @@ def _short_session_note(session: Session, week_sessions: Sequence[Session], prof
             f"{profile.minutes_per_session} you have")
     walk = "Use the spare time for a longer walk."
     if size < MIN_ITEMS and fitting < MIN_ITEMS:
-        return (f"{head}: only {_count(fitting)} in the library {'fits' if fitting == 1 else 'fit'} your "
+        return (f"{head}: only {counted(fitting, 'exercise')} in the library {'fits' if fitting == 1 else 'fit'} your "
                 f"answers (your phase, the movements you said make pain worse, your equipment), so a session "
-                f"has {_count(size)}, fewer than the usual {MIN_ITEMS} to {MAX_ITEMS}. {walk}")
+                f"has {counted(size, 'exercise')}, fewer than the usual {MIN_ITEMS} to {MAX_ITEMS}. {walk}")
     if size < MIN_ITEMS or any(len(x.items) < MIN_ITEMS for x in week_sessions):
-        return (f"{head}: {_count(fitting)} in the library fit your answers, and each is done on at most the "
+        return (f"{head}: {counted(fitting, 'exercise')} in the library fit your answers, and each is done on at most the "
                 f"days a week the library advises, so some sessions have fewer than the usual {MIN_ITEMS} to "
                 f"{MAX_ITEMS} exercises. {walk}")
     sizes = sorted({len(x.items) for x in week_sessions if x.items})
