@@ -57,12 +57,13 @@ PRIVATE_REPR = "Diary view: shown while the notebook runs, never saved in the no
 
 
 @functools.cache
-def _private_widget(kind: str):
-    """An ipywidgets Output or HTML whose plain-text form (saved with the notebook) holds no diary data."""
+def private_widget(kind: str, saved_text: str = PRIVATE_REPR):
+    """An ipywidgets Output, HTML or VBox class whose plain-text form (what the notebook file keeps) is the fixed
+    ``saved_text``, never a learner's data. Also used by the routine notebook's weekly check-in."""
     import ipywidgets as w
 
     base = {"output": w.Output, "html": w.HTML, "vbox": w.VBox}[kind]
-    cls = type(f"Private{base.__name__}", (base,), {"__repr__": lambda self: PRIVATE_REPR})
+    cls = type(f"Private{base.__name__}", (base,), {"__repr__": lambda self: saved_text})
     return cls
 
 
@@ -127,7 +128,7 @@ class DiaryView:
             from IPython.display import HTML
 
             return HTML(self.banner_html())
-        widget = _private_widget("html")()
+        widget = private_widget("html")()
         self.panels.append((widget, None, False))
         self._render(widget, None, False)
         return widget
@@ -144,7 +145,7 @@ class DiaryView:
         if sample_forced():
             entries, sample = self.shown()
             return render(entries, self.shown_goals(), sample=sample) if goals else render(entries, sample=sample)
-        widget = _private_widget("output")()
+        widget = private_widget("output")()
         self.panels.append((widget, render, goals))
         self._render(widget, render, goals)
         return widget
@@ -375,7 +376,7 @@ class DiaryApp:
                                layout=w.Layout(flex_flow="row wrap")),
                         self.file_message])
         self.more = w.Accordion(children=[files], titles=("Export, import, or make a PDF for your clinician",))
-        self.widget = _private_widget("vbox")([
+        self.widget = private_widget("vbox")([
             self.title, self.where, self.date, self.time, self.anchors, self.pain, self.minutes, self.exercises,
             self.tags, self.notes, self.flare,
             w.HBox([self.save_button, self.undo_button], layout=w.Layout(flex_flow="row wrap")),
@@ -489,7 +490,7 @@ class GoalsApp:
                                     layout=w.Layout(width="auto"))
         self.message = w.HTML()
         self.save_button.on_click(lambda _b: self.save())
-        self.widget = _private_widget("vbox")([self.title, self.activity, self.date, self.score, self.save_button,
+        self.widget = private_widget("vbox")([self.title, self.activity, self.date, self.score, self.save_button,
                                               self.message])
 
     def save(self):

@@ -334,13 +334,6 @@ def diary_plan_file(use_sample: bool | None = None, path: str | Path | None = No
     return plan_path(open_diary(use_sample, path).diary.path)
 
 
-def _private_html(text: str):
-    """An HTML widget whose saved form (its plain text) is a fixed sentence: a learner's check-in stays out of
-    the notebook file."""
-    cls = type("PrivateCheckIn", (widgets.HTML,), {"__repr__": lambda self: PRIVATE_CHECKIN})
-    return cls(value=text)
-
-
 class WeeklyCheckIn:
     """The check-in section of the builder notebook, end to end (the decisions are :func:`checkin.check_in`'s).
 
@@ -433,7 +426,9 @@ class WeeklyCheckIn:
             from IPython.display import HTML
 
             return HTML(text)
-        return _private_html(text)
+        from backcourse.diary.widgets import private_widget  # the diary's way to keep a learner's data out
+
+        return private_widget("html", PRIVATE_CHECKIN)(value=text)
 
 
 def weekly_check_in(use_sample: bool | None = None, diary_path: str | Path | None = None,
