@@ -97,16 +97,7 @@ def main(port: int = 18310) -> int:
                     raise
 
             page.wait_for_function = waiting
-            page.goto(f"http://127.0.0.1:{port}/lab/tree/notebooks/build-your-routine.ipynb")
-            page.wait_for_selector(".jp-Notebook", timeout=120_000)
-            select = page.locator(".jp-Dialog button", has_text="Select")
-            try:
-                select.wait_for(timeout=15_000)
-                select.click()
-            except Exception:
-                pass   # the kernel started without asking
-            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
-            run_all(page)
+            open_and_run(page, f"http://127.0.0.1:{port}/lab/tree/notebooks/build-your-routine.ipynb")
             try:
                 page.wait_for_selector(".routine-app", timeout=120_000)
             except Exception:
@@ -197,16 +188,7 @@ def log_in_diary_notebook(page, port: int, days, pain: int) -> None:
     """Open the diary notebook, run it, and save one entry per (date, exercise names, minutes walked) through its
     form, as a learner would: date picker, pain slider, exercise list, minutes, Save entry."""
     # A workspace of its own, so only the diary notebook is open in this tab
-    page.goto(f"http://127.0.0.1:{port}/lab/workspaces/diary/tree/notebooks/pain-diary.ipynb?reset")
-    page.wait_for_selector(".jp-Notebook", timeout=120_000)
-    select = page.locator(".jp-Dialog button", has_text="Select")
-    try:
-        select.wait_for(timeout=15_000)
-        select.click()
-    except Exception:
-        pass   # the kernel started without asking
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
-    run_all(page)
+    open_and_run(page, f"http://127.0.0.1:{port}/lab/workspaces/diary/tree/notebooks/pain-diary.ipynb?reset")
     save = page.locator("button", has_text="Save entry").first
     save.wait_for(timeout=120_000)
     form = page.locator(".widget-vbox", has=page.locator("text=Add an entry to your pain diary")).last
@@ -227,6 +209,20 @@ def log_in_diary_notebook(page, port: int, days, pain: int) -> None:
         page.wait_for_function(
             "(t) => [...document.querySelectorAll('.widget-html-content')].some(e => e.innerText.includes(t))",
             arg=f"{when.isoformat()}, pain {pain}.", timeout=30_000)
+
+
+def open_and_run(page, url: str) -> None:
+    """Open a notebook in JupyterLab, take its own kernel if asked, and Run All, as a learner would."""
+    page.goto(url)
+    page.wait_for_selector(".jp-Notebook", timeout=120_000)
+    select = page.locator(".jp-Dialog button", has_text="Select")
+    try:
+        select.wait_for(timeout=15_000)
+        select.click()
+    except Exception:
+        pass   # the kernel started without asking
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
+    run_all(page)
 
 
 def run_all(page) -> None:
