@@ -179,7 +179,10 @@ def test_formula_like_cells_are_neutralised_in_the_diary_file_and_exports(tmp_pa
     assert report.taken == [e]
 
 
-cell_text = st.text(alphabet=st.sampled_from(list("=+-@'\t\r\n ,\"ab;")) | st.characters(), max_size=12)
+# Any text a learner can type: lone surrogates (category Cs) cannot be written as UTF-8 at all, and an entry holding
+# one is refused by design (tested in test_diary.py), so they are not a round-trip case.
+cell_text = st.text(alphabet=st.sampled_from(list("=+-@'\t\r\n ,\"ab;")) | st.characters(blacklist_categories=("Cs",)),
+                    max_size=12)
 
 
 @settings(max_examples=200, deadline=None)
